@@ -49,6 +49,8 @@ BENCHES :=
 FUZZERS :=
 
 include $(sort $(wildcard */module.mk))
+# Mechanism runtimes with make targets of their own (not one level deep).
+include $(wildcard gates/mpk/module.mk)
 
 ENGINE_OBJS := $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJS := $(MAIN_SRCS:%.c=$(BUILD)/%.o)

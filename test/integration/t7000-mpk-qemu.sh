@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The mpk mechanism under emulated protection keys: `make mpk-check` boots
+# the guest programs under QEMU's software CPU and reports one FX-RESULT
+# line per program; each becomes one TAP line here.
+. "$(dirname "$0")/../lib.sh"
+cd "$FX_ROOT"
+mode=$(basename "${FX_BUILD:-build/test}")
+
+# The harness fails clearly when its tools are missing.
+expect_exit 3 "harness exits 3 without QEMU" \
+	env FX_QEMU=/nonexistent test/qemu/fx-qemu.sh /bin/true
+expect_grep "and says how to install it" "apt-get install qemu-system-x86" \
+	"$T/err"
+
+make --no-print-directory -s MODE="$mode" mpk-check >"$T/qemu" 2>&1
+rc=$?
+n=0
+while read -r _ name result; do
+	n=$((n + 1))
+	[ "$result" = 0 ]
+	_report $? "under emulated keys: $name"
+	if [ "$result" != 0 ]; then
+		echo "#   $name exited $result; its output:"
+		sed -n "/^--- $name\$/,/^--- /p" "$T/qemu" | sed 's/^/#   /' |
+			head -n 40
+	fi
+done < <(grep '^FX-RESULT ' "$T/qemu")
+# Every program reported, and the harness itself had nothing to complain of.
+[ "$n" -gt 0 ] && ! grep -q '^fx-qemu: ' "$T/qemu" && ! grep -q 'FX-RESULT .* missing$' "$T/qemu"
+_report $? "make mpk-check booted and ran every program (make exit $rc)"
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/qemu" | tail -n 30
+grep '^FX-TIME' "$T/qemu" | sed 's/^/# /'
