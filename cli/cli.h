@@ -10,6 +10,7 @@
 #define FX_CLI_H
 
 int cmd_space(int argc, char **argv);
+int cmd_hw(int argc, char **argv);
 
 /**
  * Print "flexexplore CMD: MESSAGE" and a pointer to --help on stderr and

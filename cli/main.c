@@ -21,6 +21,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"space", cmd_space, "summarize, count, list or draw a space"},
+	{"hw", cmd_hw, "this host's fingerprint and the mechanisms it can run"},
 };
 
 static void
