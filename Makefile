@@ -18,6 +18,8 @@
 #   BENCHES     += bench-target   phony targets `make bench` runs
 #   FUZZERS     += name           libFuzzer targets, see fuzz/
 
+.DEFAULT_GOAL := all
+
 MODE ?= release
 BUILD := build/$(MODE)
 CC ?= cc

@@ -131,7 +131,11 @@ uint64_t cs_rank(const struct cs_space *sp, const struct cs_config *cfg);
 /** Returns 0, or -1 when @index >= cs_count(). */
 int cs_unrank(const struct cs_space *sp, uint64_t index, struct cs_config *cfg);
 
-/** The least safe configuration (the baseline) and the safest one. */
+/**
+ * The least safe configuration (the baseline), and a safest one: the most
+ * compartments allowed, the strongest mechanism, every hardening option.
+ * The safest is unique unless max_compartments cuts the partitions short.
+ */
 void cs_bottom(const struct cs_space *sp, struct cs_config *cfg);
 void cs_top(const struct cs_space *sp, struct cs_config *cfg);
 

@@ -165,6 +165,27 @@ sb_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+sb_add_json_string(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			sb_addf(sb, "\\%c", c);
+		else if (c == '\n')
+			sb_adds(sb, "\\n");
+		else if (c == '\t')
+			sb_adds(sb, "\\t");
+		else if (c < 0x20)
+			sb_addf(sb, "\\u%04x", c);
+		else
+			sb_addc(sb, (char)c);
+	}
+	sb_addc(sb, '"');
+}
+
 char *
 sb_detach(struct strbuf *sb)
 {

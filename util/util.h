@@ -46,6 +46,8 @@ void sb_addc(struct strbuf *sb, char c);
 void sb_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/** Append @s as a JSON string literal, quotes and escapes included. */
+void sb_add_json_string(struct strbuf *sb, const char *s);
 /** Hand the buffer to the caller (free() it); sb is left empty. */
 char *sb_detach(struct strbuf *sb);
 
