@@ -34,6 +34,7 @@ struct loader {
 	/* Where each component was declared, to report duplicates. */
 	struct fy_node *comp_node[CS_MAX_COMPONENTS];
 	int group_of[CS_MAX_COMPONENTS];
+	int section; /* the top-level key being loaded, or -1 */
 };
 
 /* Line and column (1-based) of a node, or of its first scalar inside. */
@@ -614,11 +615,18 @@ form_units(struct loader *ld)
 	}
 }
 
+static int load_sections(struct loader *ld, struct fy_node *root,
+			 struct fy_node **val);
+
+/*
+ * Check the document's top level, then load its sections.  A problem that
+ * has no node of its own to point at (an empty list) is placed at the key
+ * of the section it was found in.
+ */
 static int
 load_root(struct loader *ld, struct fy_node *root)
 {
-	struct cs_space *sp = ld->sp;
-	struct fy_node *val[KEY_COUNT] = {0};
+	struct fy_node *val[KEY_COUNT] = {0}, *keys[KEY_COUNT] = {0};
 	struct fy_node_pair *pair;
 	void *iter = NULL;
 
@@ -645,10 +653,27 @@ load_root(struct loader *ld, struct fy_node *root)
 				    "build",
 				    k != NULL ? k : "?");
 		val[i] = fy_node_pair_value(pair);
+		keys[i] = key;
 		if (val[i] == NULL)
 			return fail(ld, key, "'%s' has no value", k);
 	}
 
+	if (load_sections(ld, root, val) == 0)
+		return 0;
+	if (ld->err->line == 0 && ld->section >= 0)
+		node_place(keys[ld->section], &ld->err->line,
+			   &ld->err->column);
+	return -1;
+}
+
+#define SECTION(ld, key) ((ld)->section = (key))
+
+static int
+load_sections(struct loader *ld, struct fy_node *root, struct fy_node **val)
+{
+	struct cs_space *sp = ld->sp;
+
+	SECTION(ld, KEY_NAME);
 	if (val[KEY_NAME] == NULL)
 		return fail(ld, root, "missing 'name': expected the space's "
 				      "name");
@@ -659,6 +684,7 @@ load_root(struct loader *ld, struct fy_node *root)
 			return -1;
 		sp->name = xstrdup(name);
 	}
+	SECTION(ld, KEY_COMPONENTS);
 	if (val[KEY_COMPONENTS] == NULL)
 		return fail(ld, root, "missing 'components': expected the "
 				      "list of components to place");
@@ -667,8 +693,10 @@ load_root(struct loader *ld, struct fy_node *root)
 			sp->slot[c][o] = -1;
 	if (load_components(ld, val[KEY_COMPONENTS]) != 0)
 		return -1;
+	SECTION(ld, KEY_CORE);
 	if (val[KEY_CORE] != NULL && load_core(ld, val[KEY_CORE]) != 0)
 		return -1;
+	SECTION(ld, KEY_GROUPS);
 	if (val[KEY_GROUPS] != NULL && load_groups(ld, val[KEY_GROUPS]) != 0)
 		return -1;
 	form_units(ld);
@@ -678,6 +706,7 @@ load_root(struct loader *ld, struct fy_node *root)
 			    "placed (group some)",
 			    sp->nunits, CS_MAX_UNITS);
 
+	SECTION(ld, KEY_MECHANISMS);
 	if (val[KEY_MECHANISMS] != NULL) {
 		if (load_mechanisms(ld, val[KEY_MECHANISMS]) != 0)
 			return -1;
@@ -694,6 +723,7 @@ load_root(struct loader *ld, struct fy_node *root)
 		sp->mech_weight[m] = sp->niso;
 	}
 
+	SECTION(ld, KEY_MAX_COMPARTMENTS);
 	sp->max_compartments = sp->nunits;
 	if (val[KEY_MAX_COMPARTMENTS] != NULL) {
 		double v;
@@ -709,23 +739,19 @@ load_root(struct loader *ld, struct fy_node *root)
 			sp->max_compartments = (int)v;
 	}
 
+	SECTION(ld, KEY_HARDENING);
 	if (val[KEY_HARDENING] != NULL &&
 	    load_hardening(ld, val[KEY_HARDENING]) != 0)
 		return -1;
+	SECTION(ld, KEY_WEIGHTS);
 	if (val[KEY_WEIGHTS] != NULL && load_weights(ld, val[KEY_WEIGHTS]) != 0)
 		return -1;
+	SECTION(ld, KEY_BUILD);
 	if (val[KEY_BUILD] != NULL && load_build(ld, val[KEY_BUILD]) != 0)
 		return -1;
 
-	if (cs_prepare(sp, ld->err) != 0) {
-		int line = ld->err->line;
-
-		if (line == 0)
-			node_place(val[KEY_COMPONENTS], &ld->err->line,
-				   &ld->err->column);
-		return -1;
-	}
-	return 0;
+	SECTION(ld, KEY_COMPONENTS);
+	return cs_prepare(sp, ld->err);
 }
 
 /* FNV-1a, 64 bits, as 16 hex digits: the file digest and name hashes. */
@@ -747,37 +773,59 @@ cs_hash_name(const char *name, char out[CS_HASH_LEN + 1])
 	hash_bytes(name, strlen(name), out);
 }
 
-/* Keep libfyaml quiet: its first error is read back from the diag. */
+/*
+ * libfyaml reports syntax errors as text ("<input>:LINE:COL: error: MSG");
+ * the first one is kept, with its place, and nothing reaches the terminal.
+ */
 static void
-diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
+diag_capture(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
+	struct cs_error *err = user;
+	char text[512];
+	const char *p, *colon;
+	int line, column;
+
 	(void)diag;
-	(void)user;
-	(void)buf;
-	(void)len;
+	if (err->msg[0] != '\0' || len == 0)
+		return;
+	snprintf(text, sizeof(text), "%.*s", (int)len, buf);
+	text[strcspn(text, "\n")] = '\0';
+	if ((p = strstr(text, ": error: ")) == NULL)
+		return;
+
+	/* Walk back over ":LINE:COL" to the place. */
+	colon = p;
+	while (colon > text && colon[-1] != ':')
+		colon--;
+	if (colon == text)
+		return;
+	colon--;
+	while (colon > text && colon[-1] != ':')
+		colon--;
+	if (colon == text || sscanf(colon, "%d:%d", &line, &column) != 2)
+		return;
+	err->line = line;
+	err->column = column;
+	snprintf(err->msg, sizeof(err->msg), "not valid YAML: %s",
+		 p + strlen(": error: "));
 }
 
 static void
-syntax_error(struct fy_diag *diag, struct cs_error *err)
+syntax_error(struct cs_error *err)
 {
-	struct fy_diag_error *e;
-	void *iter = NULL;
-
-	e = fy_diag_errors_iterate(diag, &iter);
-	if (e == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "not valid YAML");
+	if (err->msg[0] != '\0')
 		return;
-	}
-	err->line = e->line + 1;
-	err->column = e->column + 1;
-	snprintf(err->msg, sizeof(err->msg), "not valid YAML: %s", e->msg);
+	/* No document and no complaint: there was nothing in it. */
+	snprintf(err->msg, sizeof(err->msg),
+		 "empty file: expected a mapping with 'name' and "
+		 "'components'");
 }
 
 struct cs_space *
 cs_load_string(const char *text, const char *name, struct cs_error *err)
 {
 	struct cs_space *sp = xcalloc(1, sizeof(*sp));
-	struct loader ld = {.sp = sp, .err = err};
+	struct loader ld = {.sp = sp, .err = err, .section = -1};
 	struct fy_diag_cfg dcfg;
 	struct fy_parse_cfg pcfg = {0};
 	struct fy_document *doc;
@@ -790,19 +838,22 @@ cs_load_string(const char *text, const char *name, struct cs_error *err)
 
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
-	dcfg.output_fn = diag_discard;
+	dcfg.output_fn = diag_capture;
+	dcfg.user = err;
+	dcfg.colorize = false;
+	dcfg.show_position = true;
 	diag = fy_diag_create(&dcfg);
 	if (diag == NULL) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		cs_free(sp);
 		return NULL;
 	}
-	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+	pcfg.flags = FYPCF_QUIET;
 	pcfg.diag = diag;
 
 	doc = fy_document_build_from_string(&pcfg, text, FY_NT);
 	if (doc == NULL) {
-		syntax_error(diag, err);
+		syntax_error(err);
 		fy_diag_unref(diag);
 		cs_free(sp);
 		return NULL;
