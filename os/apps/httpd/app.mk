@@ -1,0 +1,3 @@
+APP_COMPONENTS := httpd httpparser
+APP_LIBS := net vfs
+APP_ENTRY := httpd_main
