@@ -1,0 +1,242 @@
+/*
+ * fork/exec with captured output and a time limit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+/* How long a process group gets between SIGTERM and SIGKILL. */
+#define PROC_KILL_GRACE 1.0
+
+void
+proc_opts_init(struct proc_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->out_fd = -1;
+	o->err_fd = -1;
+}
+
+static void
+child_exec(char *const argv[], const struct proc_opts *o, int out_w,
+	   int err_w)
+{
+	setpgid(0, 0);
+	if (o->null_stdin) {
+		int fd = open("/dev/null", O_RDONLY);
+
+		if (fd >= 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+	}
+	if (out_w >= 0)
+		dup2(out_w, 1);
+	if (err_w >= 0)
+		dup2(err_w, 2);
+	if (o->cwd != NULL && chdir(o->cwd) != 0) {
+		dprintf(2, "cannot enter '%s': %s\n", o->cwd, strerror(errno));
+		_exit(127);
+	}
+	for (char *const *e = o->env; e != NULL && *e != NULL; e++)
+		putenv(*e);
+	signal(SIGPIPE, SIG_DFL);
+	execvp(argv[0], argv);
+	dprintf(2, "cannot run '%s': %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void
+sleep_briefly(double seconds)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+/* Stop the whole group: politely first, then for good. */
+static void
+kill_group(pid_t pid, int *status)
+{
+	double until = fx_now() + PROC_KILL_GRACE;
+
+	kill(-pid, SIGTERM);
+	while (fx_now() < until) {
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			kill(-pid, SIGKILL); /* stragglers of the group */
+			return;
+		}
+		sleep_briefly(0.01);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, status, 0);
+}
+
+/* Read whatever the pipes hold; closes a pipe at its end. */
+static void
+drain(struct pollfd *pfd, struct strbuf **sink, int n, int wait_ms)
+{
+	char buf[65536];
+
+	if (poll(pfd, (nfds_t)n, wait_ms) <= 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		ssize_t got;
+
+		if (pfd[i].fd < 0 || pfd[i].revents == 0)
+			continue;
+		got = read(pfd[i].fd, buf, sizeof(buf));
+		if (got > 0) {
+			sb_add(sink[i], buf, (size_t)got);
+		} else if (got == 0 || errno != EINTR) {
+			close(pfd[i].fd);
+			pfd[i].fd = -1;
+		}
+	}
+}
+
+static int
+open_pipe(struct strbuf *sink, int fds[2])
+{
+	fds[0] = fds[1] = -1;
+	if (sink == NULL)
+		return 0;
+	return pipe2(fds, O_CLOEXEC);
+}
+
+int
+proc_run(char *const argv[], const struct proc_opts *o,
+	 struct proc_status *st)
+{
+	int outp[2], errp[2], status = 0;
+	struct pollfd pfd[2];
+	struct strbuf *sink[2] = {o->out, o->err};
+	double deadline = o->timeout > 0 ? fx_now() + o->timeout : 0;
+	pid_t pid;
+	int done = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (open_pipe(o->out, outp) != 0)
+		return -1;
+	if (open_pipe(o->err, errp) != 0) {
+		int e = errno;
+
+		if (outp[0] >= 0) {
+			close(outp[0]);
+			close(outp[1]);
+		}
+		errno = e;
+		return -1;
+	}
+
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		for (int i = 0; i < 2; i++) {
+			if (outp[i] >= 0)
+				close(outp[i]);
+			if (errp[i] >= 0)
+				close(errp[i]);
+		}
+		errno = e;
+		return -1;
+	}
+	if (pid == 0)
+		child_exec(argv, o, o->out != NULL ? outp[1] : o->out_fd,
+			   o->err != NULL ? errp[1] : o->err_fd);
+	setpgid(pid, pid); /* both sides, so kill(-pid) works at once */
+
+	if (outp[1] >= 0)
+		close(outp[1]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	pfd[0].fd = outp[0];
+	pfd[1].fd = errp[0];
+	pfd[0].events = pfd[1].events = POLLIN;
+
+	/* Collect output and wait, minding the deadline. */
+	while (!done || pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		if (pfd[0].fd >= 0 || pfd[1].fd >= 0)
+			drain(pfd, sink, 2, 20);
+		else
+			sleep_briefly(0.002);
+		if (!done && waitpid(pid, &status, WNOHANG) == pid)
+			done = 1;
+		if (deadline == 0 || fx_now() <= deadline)
+			continue;
+
+		/* Past the limit: the child, or whoever holds its pipes. */
+		if (!done) {
+			kill_group(pid, &status);
+			st->timed_out = 1;
+			done = 1;
+		} else {
+			kill(-pid, SIGKILL);
+		}
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd >= 0)
+				close(pfd[i].fd);
+			pfd[i].fd = -1;
+		}
+	}
+
+	if (WIFEXITED(status)) {
+		st->exited = 1;
+		st->code = WEXITSTATUS(status);
+	} else {
+		st->code = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
+	return st->exited && st->code == 0 && !st->timed_out ? 0 : 1;
+}
+
+void
+proc_describe(const struct proc_status *st, char *buf, size_t len)
+{
+	if (st->timed_out)
+		snprintf(buf, len, "timed out");
+	else if (st->exited)
+		snprintf(buf, len, "exit %d", st->code);
+	else
+		snprintf(buf, len, "killed by signal %d (%s)", st->code,
+			 strsignal(st->code));
+}
+
+char *
+proc_which(const char *name)
+{
+	const char *path = getenv("PATH");
+	struct stat sb;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0 ? realpath(name, NULL) : NULL;
+	if (path == NULL)
+		path = "/usr/bin:/bin";
+	for (const char *p = path;; p++) {
+		const char *end = strchrnul(p, ':');
+		int n = (int)(end - p);
+		char *cand = n == 0 ? xasprintf("./%s", name)
+				    : xasprintf("%.*s/%s", n, p, name);
+
+		if (stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		if (*end == '\0')
+			break;
+		p = end;
+	}
+	return NULL;
+}
