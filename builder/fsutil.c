@@ -117,8 +117,7 @@ fs_copy_atomic(const char *src, const char *dst)
 }
 
 static int
-remove_one(const char *path, const struct stat *sb, int flag,
-	   struct FTW *ftw)
+remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
 	(void)flag;

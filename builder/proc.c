@@ -28,8 +28,7 @@ proc_opts_init(struct proc_opts *o)
 }
 
 static void
-child_exec(char *const argv[], const struct proc_opts *o, int out_w,
-	   int err_w)
+child_exec(char *const argv[], const struct proc_opts *o, int out_w, int err_w)
 {
 	setpgid(0, 0);
 	if (o->null_stdin) {
@@ -117,8 +116,7 @@ open_pipe(struct strbuf *sink, int fds[2])
 }
 
 int
-proc_run(char *const argv[], const struct proc_opts *o,
-	 struct proc_status *st)
+proc_run(char *const argv[], const struct proc_opts *o, struct proc_status *st)
 {
 	int outp[2], errp[2], status = 0;
 	struct pollfd pfd[2];
@@ -156,7 +154,7 @@ proc_run(char *const argv[], const struct proc_opts *o,
 	}
 	if (pid == 0)
 		child_exec(argv, o, o->out != NULL ? outp[1] : o->out_fd,
-			   o->err != NULL ? errp[1] : o->err_fd);
+		           o->err != NULL ? errp[1] : o->err_fd);
 	setpgid(pid, pid); /* both sides, so kill(-pid) works at once */
 
 	if (outp[1] >= 0)
@@ -211,7 +209,7 @@ proc_describe(const struct proc_status *st, char *buf, size_t len)
 		snprintf(buf, len, "exit %d", st->code);
 	else
 		snprintf(buf, len, "killed by signal %d (%s)", st->code,
-			 strsignal(st->code));
+		         strsignal(st->code));
 }
 
 char *
@@ -228,7 +226,7 @@ proc_which(const char *name)
 		const char *end = strchrnul(p, ':');
 		int n = (int)(end - p);
 		char *cand = n == 0 ? xasprintf("./%s", name)
-				    : xasprintf("%.*s/%s", n, p, name);
+		                    : xasprintf("%.*s/%s", n, p, name);
 
 		if (stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    access(cand, X_OK) == 0)

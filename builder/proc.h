@@ -8,20 +8,20 @@
 #include "../util/util.h"
 
 struct proc_opts {
-	const char *cwd;	/* NULL: the caller's */
-	char *const *env;	/* extra "NAME=value" entries, NULL-ended */
-	struct strbuf *out;	/* capture stdout here, or ... */
-	struct strbuf *err;	/* capture stderr here, or ... */
-	int out_fd;		/* ... send it to this fd (-1: inherit) */
-	int err_fd;		/* ... send it to this fd (-1: inherit) */
-	int null_stdin;		/* read from /dev/null */
-	double timeout;		/* seconds; 0: none */
+	const char *cwd;    /* NULL: the caller's */
+	char *const *env;   /* extra "NAME=value" entries, NULL-ended */
+	struct strbuf *out; /* capture stdout here, or ... */
+	struct strbuf *err; /* capture stderr here, or ... */
+	int out_fd;         /* ... send it to this fd (-1: inherit) */
+	int err_fd;         /* ... send it to this fd (-1: inherit) */
+	int null_stdin;     /* read from /dev/null */
+	double timeout;     /* seconds; 0: none */
 };
 
 struct proc_status {
-	int exited;	/* exited normally (else killed by a signal) */
-	int code;	/* exit code, or the signal number */
-	int timed_out;	/* stopped for running past the limit */
+	int exited;    /* exited normally (else killed by a signal) */
+	int code;      /* exit code, or the signal number */
+	int timed_out; /* stopped for running past the limit */
 };
 
 /** Defaults: inherit everything, no limit. */
@@ -34,7 +34,7 @@ void proc_opts_init(struct proc_opts *o);
  * that is not found reads as exit code 127).
  */
 int proc_run(char *const argv[], const struct proc_opts *o,
-	     struct proc_status *st);
+             struct proc_status *st);
 
 /** Describe *st in @buf ("exit 2", "killed by signal 9", "timed out"). */
 void proc_describe(const struct proc_status *st, char *buf, size_t len);
