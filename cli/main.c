@@ -22,6 +22,7 @@ struct command {
 static const struct command commands[] = {
 	{"space", cmd_space, "summarize, count, list or draw a space"},
 	{"hw", cmd_hw, "this host's fingerprint and the mechanisms it can run"},
+	{"gen", cmd_gen, "write (and build) the image of one configuration"},
 };
 
 static void

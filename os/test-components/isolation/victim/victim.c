@@ -1,0 +1,85 @@
+/*
+ * victim: private memory the prober attacks, and calls of every shape
+ * the gates must carry (buffers in, out and both ways, strings, nested
+ * calls back into the caller's compartment).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "prober.h"
+#include "victim.h"
+
+static volatile long victim_secret = 0x5ec7e7;
+
+static long __attribute__((noinline))
+victim_private_code(void)
+{
+	return 4242;
+}
+
+long
+victim_secret_addr(void)
+{
+	return (long)&victim_secret;
+}
+
+long
+victim_code_addr(void)
+{
+	return (long)&victim_private_code;
+}
+
+long
+victim_read_secret(void)
+{
+	return victim_secret;
+}
+
+int
+victim_nop(int x)
+{
+	return x + 1;
+}
+
+int
+victim_sum(const unsigned char *buf, int n)
+{
+	int s = 0;
+
+	for (int i = 0; i < n; i++)
+		s += buf[i];
+	return s;
+}
+
+int
+victim_fill(unsigned char *buf, int n, int seed)
+{
+	for (int i = 0; i < n; i++)
+		buf[i] = (unsigned char)(seed + i);
+	return n;
+}
+
+int
+victim_upper(char *s)
+{
+	int n = (int)strlen(s);
+
+	for (int i = 0; i < n; i++)
+		s[i] = (char)toupper((unsigned char)s[i]);
+	return n;
+}
+
+int
+victim_stat(struct victim_pair *p)
+{
+	p->b = p->a * 2;
+	return (int)p->a;
+}
+
+int
+victim_bounce(int depth)
+{
+	if (depth <= 0)
+		return 0;
+	return depth + prober_echo(depth - 1);
+}

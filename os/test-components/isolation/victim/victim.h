@@ -1,0 +1,29 @@
+/* victim: a component of the isolation test application. */
+#ifndef VICTIM_H
+#define VICTIM_H
+
+struct victim_pair {
+	long a;
+	long b;
+};
+
+/** The address of victim's private secret (a static variable). */
+long victim_secret_addr(void);
+/** The address of one of victim's private functions. */
+long victim_code_addr(void);
+/** The secret, read by victim itself. */
+long victim_read_secret(void);
+/** Returns x + 1. */
+int victim_nop(int x);
+/** Sum of the n bytes of buf. */
+int victim_sum(const unsigned char *buf, int n);
+/** Fills buf with seed, seed+1, ...; returns n. */
+int victim_fill(unsigned char *buf, int n, int seed);
+/** Upper-cases s in place; returns its length. */
+int victim_upper(char *s);
+/** Sets p->b = p->a * 2 and returns p->a. */
+int victim_stat(struct victim_pair *p);
+/** Calls prober_echo(depth - 1) back while depth > 0; returns the sum. */
+int victim_bounce(int depth);
+
+#endif
