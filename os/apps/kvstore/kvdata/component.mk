@@ -1,0 +1,4 @@
+COMP_SRCS := kvdata.c dict.c
+COMP_CFLAGS :=
+COMP_LDLIBS :=
+COMP_SYSCALLS :=

@@ -1,0 +1,4 @@
+COMP_SRCS := kvstore.c commands.c
+COMP_CFLAGS :=
+COMP_LDLIBS :=
+COMP_SYSCALLS :=
