@@ -81,6 +81,7 @@ split_decl(const char *decl, char **type, char **name)
 	*type = trimmed(decl, n);
 	if (**type == '\0') {
 		free(*type);
+		*type = NULL;
 		return -1;
 	}
 	*name = xstrndup(n, (size_t)(e - n));
@@ -107,6 +108,23 @@ item_end(const char *s)
 	return s;
 }
 
+/* Whether @item reads "size = EXPR" (blanks allowed around '='). */
+static int
+is_size_item(const char *item)
+{
+	const char *s = item + 4;
+
+	if (strncmp(item, "size", 4) != 0)
+		return 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s++ != '=')
+		return 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	return *s != '\0';
+}
+
 static int
 parse_annotation(struct api_ctx *cx, const char *fn, struct api_param *p,
 		 const char *ann)
@@ -127,9 +145,10 @@ parse_annotation(struct api_ctx *cx, const char *fn, struct api_param *p,
 			p->dir = API_OPAQUE, ndir++;
 		} else if (strcmp(item, "str") == 0) {
 			p->str = 1;
-		} else if (strncmp(item, "size=", 5) == 0 && item[5] != '\0' &&
-			   p->size == NULL) {
-			p->size = xstrdup(item + 5);
+		} else if (is_size_item(item) && p->size == NULL) {
+			const char *v = strchr(item, '=') + 1;
+
+			p->size = trimmed(v, v + strlen(v));
 		} else {
 			api_error(cx,
 				  "'%s' in the annotation of '%s' of '%s': "

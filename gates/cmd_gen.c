@@ -140,5 +140,11 @@ cmd_gen(int argc, char **argv)
 		log_errx("%s", msg);
 		return rc;
 	}
-	return make ? run_make(fx_srcdir(), out) : FX_EXIT_OK;
+	if (make) {
+		char *abs = realpath(out, NULL);
+
+		rc = run_make(fx_srcdir(), abs ? abs : out);
+		free(abs);
+	}
+	return rc;
 }

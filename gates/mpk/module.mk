@@ -4,28 +4,60 @@
 #                     software CPU (which emulates protection keys) and
 #                     report one FX-RESULT line per program
 #
-# Guest programs are plain static binaries (no sanitizers: the guest is a
-# bare initramfs), built into $(BUILD)/qemu/.
+# Guest programs are built without sanitizers (the guest is a bare
+# initramfs; the harness copies in the shared libraries they need) into
+# $(BUILD)/qemu/.  gatetest-MECH is one hand-written two-compartment image
+# linked with the platform and each mechanism runtime.
 
 ifndef MPK_MODULE_MK
 MPK_MODULE_MK := 1
 
 MPK_GUEST_DIR := $(BUILD)/qemu
-MPK_GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -static
-MPK_GUEST_PROGS := pkey_basic
-MPK_GUEST_BINS := $(MPK_GUEST_PROGS:%=$(MPK_GUEST_DIR)/%)
+MPK_GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE
+MPK_RT_SRCS := gates/mpk/mpk.c gates/mpk/mpk_switch.c gates/mpk/mpk_heap.c \
+	gates/mpk/mpk_fault.c
+MPK_PLAT_SRCS := os/plat/plat.c os/plat/fault.c
+MPK_GT_DEPS := test/qemu/guest/gatetest.c test/qemu/guest/gatetest.ld \
+	$(MPK_PLAT_SRCS) gates/gate.h os/plat/plat_core.h os/plat/plat.h
+MPK_GT_LINK := -Wl,-T,test/qemu/guest/gatetest.ld
+MPK_GT_BINS := $(MPK_GUEST_DIR)/gatetest-mpk $(MPK_GUEST_DIR)/gatetest-fcall \
+	$(MPK_GUEST_DIR)/gatetest-proc
+MPK_GUEST_BINS := $(MPK_GUEST_DIR)/pkey_basic $(MPK_GT_BINS)
+MPK_GUEST_RUN := $(MPK_GUEST_DIR)/pkey_basic test/qemu/guest/mpk_gatetest.sh \
+	test/qemu/guest/gate_bench.sh
 MPK_QEMU_FLAGS ?=
 
 .PHONY: mpk-check mpk-guest
 mpk-guest: $(MPK_GUEST_BINS)
 
-$(MPK_GUEST_DIR)/%: test/qemu/guest/%.c
+$(MPK_GUEST_DIR)/pkey_basic: test/qemu/guest/pkey_basic.c
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
-	$(Q)$(CC) $(MPK_GUEST_CFLAGS) -o $@ $<
+	$(Q)$(CC) $(MPK_GUEST_CFLAGS) -static -o $@ $<
+
+$(MPK_GUEST_DIR)/gatetest-mpk: $(MPK_GT_DEPS) $(MPK_RT_SRCS) gates/mpk/mpk.h
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(MPK_GUEST_CFLAGS) -DGT_MPK -DGT_MECH='"mpk"' -o $@ \
+		test/qemu/guest/gatetest.c $(MPK_PLAT_SRCS) $(MPK_RT_SRCS) \
+		$(MPK_GT_LINK)
+
+$(MPK_GUEST_DIR)/gatetest-fcall: $(MPK_GT_DEPS) gates/fcall/fcall.c
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(MPK_GUEST_CFLAGS) -DGT_MECH='"fcall"' -o $@ \
+		test/qemu/guest/gatetest.c $(MPK_PLAT_SRCS) \
+		gates/fcall/fcall.c $(MPK_GT_LINK)
+
+$(MPK_GUEST_DIR)/gatetest-proc: $(MPK_GT_DEPS) gates/proc/proc.c
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(MPK_GUEST_CFLAGS) -DGT_MECH='"proc"' -o $@ \
+		test/qemu/guest/gatetest.c $(MPK_PLAT_SRCS) \
+		gates/proc/proc.c $(MPK_GT_LINK) -lseccomp
 
 mpk-check: mpk-guest
 	$(Q)test/qemu/fx-qemu.sh -o $(MPK_GUEST_DIR)/out $(MPK_QEMU_FLAGS) \
-		$(MPK_GUEST_BINS)
+		$(MPK_GT_BINS:%=-f %) $(MPK_GUEST_RUN)
 
 endif

@@ -1,0 +1,292 @@
+/*
+ * mpk: compartments in one address space, kept apart by protection keys.
+ *
+ * Start-up checks that the host has protection keys (and refuses to start
+ * with a message when not), allocates one key per compartment and one
+ * shared key, tags every compartment's sections with its key, fills the
+ * read-only gate table with each compartment's PKRU value, creates the
+ * per-compartment heaps, and runs the application's entry through the
+ * gate.  Stacks (one per compartment and thread) and gate arenas (one per
+ * thread, on the shared key) are made when a thread first needs them.
+ */
+#include <cpuid.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../../os/plat/plat_core.h"
+#include "mpk.h"
+
+#define MPK_ARENA_DEFAULT (1UL << 20)
+#define MPK_PAGE 4096UL
+
+__thread int mpk_cur = MPK_CORE;
+__thread uintptr_t mpk_sp[GATE_MAX_COMPARTMENTS + 1];
+union mpk_page mpk_page __attribute__((aligned(4096)));
+
+static __thread char *mpk_arena;
+static __thread size_t mpk_arena_top;
+static size_t mpk_arena_size = MPK_ARENA_DEFAULT;
+
+int
+mpk_host_has_pkeys(const char **why)
+{
+	unsigned int a, b, c, d;
+	int key;
+
+	if (__get_cpuid_max(0, NULL) < 7) {
+		*why = "the CPU has no CPUID leaf 7";
+		return 0;
+	}
+	__cpuid_count(7, 0, a, b, c, d);
+	if (!(c & bit_PKU)) {
+		*why = "the CPU has no protection keys (CPUID PKU is 0)";
+		return 0;
+	}
+	if (!(c & bit_OSPKE)) {
+		*why = "the kernel has not enabled protection keys "
+		       "(CPUID OSPKE is 0)";
+		return 0;
+	}
+	key = pkey_alloc(0, 0);
+	if (key < 0) {
+		*why = "the kernel refuses pkey_alloc()";
+		return 0;
+	}
+	pkey_free(key);
+	return 1;
+}
+
+/* The PKRU value that allows keys 0, @shared and @own and denies the
+ * others (two bits a key: access-disable, write-disable). */
+static uint32_t
+mpk_pkru_for(int shared, int own)
+{
+	uint32_t v = 0xffffffffu;
+
+	v &= ~(3u << 0);
+	v &= ~(3u << (2 * shared));
+	v &= ~(3u << (2 * own));
+	return v;
+}
+
+static void
+mpk_tag(const struct gate_compartment *c, const struct gate_section *s,
+	const char *what, int prot, int key)
+{
+	size_t len = (size_t)(s->end - s->start);
+
+	if (s->start == s->end)
+		return;
+	if ((uintptr_t)s->start % MPK_PAGE || len % MPK_PAGE)
+		plat_panic("mpk: the %s section of compartment '%s' "
+			   "(%p-%p) is not page-aligned",
+			   what, c->name, (void *)s->start, (void *)s->end);
+	if (pkey_mprotect(s->start, len, prot, key) != 0)
+		plat_panic("mpk: cannot give the %s section of compartment "
+			   "'%s' key %d: %s",
+			   what, c->name, key, strerror(errno));
+}
+
+static int
+mpk_alloc_key(const struct gate_image *img)
+{
+	int key = pkey_alloc(0, 0);
+
+	if (key < 0)
+		plat_panic("mpk: %d compartments need %d protection keys and "
+			   "the host gives fewer (%s)",
+			   img->ncompartments, img->ncompartments + 1,
+			   strerror(errno));
+	return key;
+}
+
+static void
+mpk_keys_init(const struct gate_image *img)
+{
+	struct mpk_table *t = &mpk_page.t;
+
+	t->shared_key = mpk_alloc_key(img);
+	for (int i = 0; i < img->ncompartments; i++) {
+		const struct gate_compartment *c = &img->compartments[i];
+		int key = mpk_alloc_key(img);
+
+		t->key[i] = key;
+		t->pkru[i] = mpk_pkru_for(t->shared_key, key);
+		mpk_tag(c, &c->text, "code", PROT_READ | PROT_EXEC, key);
+		mpk_tag(c, &c->rodata, "read-only data", PROT_READ, key);
+		mpk_tag(c, &c->data, "data", PROT_READ | PROT_WRITE, key);
+		mpk_tag(c, &c->bss, "bss", PROT_READ | PROT_WRITE, key);
+	}
+	t->ncomp = (uint32_t)img->ncompartments;
+	t->nfunctions = img->nfunctions;
+	t->functions = img->functions;
+	t->img = img;
+}
+
+void
+mpk_stack_ensure(int comp)
+{
+	size_t len = MPK_STACK_SIZE + MPK_PAGE;
+	char *base;
+
+	if (mpk_sp[comp] != 0)
+		return;
+	base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+		    -1, 0);
+	if (base == MAP_FAILED)
+		plat_panic("mpk: no memory for a stack of compartment '%s': %s",
+			   mpk_page.t.img->compartments[comp].name,
+			   strerror(errno));
+
+	/* A guard page below, the rest on the compartment's key. */
+	if (mprotect(base, MPK_PAGE, PROT_NONE) != 0 ||
+	    pkey_mprotect(base + MPK_PAGE, MPK_STACK_SIZE,
+			  PROT_READ | PROT_WRITE, mpk_page.t.key[comp]) != 0)
+		plat_panic("mpk: cannot protect the stack of compartment "
+			   "'%s': %s",
+			   mpk_page.t.img->compartments[comp].name,
+			   strerror(errno));
+	mpk_sp[comp] = (uintptr_t)(base + len);
+}
+
+void
+mpk_gate_violation(void)
+{
+	static const char msg[] = ": mpk gate: the PKRU value or the gate "
+				  "frame is not what the gate set; stopping\n";
+	const char *name = plat_image_name();
+
+	if (write(STDERR_FILENO, name, strlen(name)) < 0 ||
+	    write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing left to report it with */
+	}
+	abort();
+}
+
+/* The entry runs like any gated function: a block in the shared arena. */
+struct mpk_entry_args {
+	int (*entry)(void);
+	int status;
+};
+
+static void
+mpk_entry_dispatch(void *p)
+{
+	struct mpk_entry_args *a = p;
+
+	a->status = a->entry();
+}
+
+int
+gate_rt_start(const struct gate_image *img)
+{
+	struct mpk_entry_args *a;
+	const char *why;
+	void *mark;
+
+	if (img->ncompartments < 1 ||
+	    img->ncompartments > GATE_MAX_COMPARTMENTS ||
+	    img->entry_compartment < 0 ||
+	    img->entry_compartment >= img->ncompartments)
+		plat_panic("mpk: the image has %d compartments, entry in %d",
+			   img->ncompartments, img->entry_compartment);
+	if (!mpk_host_has_pkeys(&why)) {
+		plat_err("this image isolates its compartments with protection "
+			 "keys (mechanism 'mpk'), but %s; run it on a CPU "
+			 "with protection keys, or under "
+			 "'qemu-system-x86_64 -accel tcg -cpu max', or build "
+			 "it with another mechanism",
+			 why);
+		fflush(stdout);
+		_exit(3);
+	}
+	if (img->shared_size > 0)
+		mpk_arena_size = img->shared_size;
+
+	mpk_keys_init(img);
+	mpk_heap_init(&mpk_page.t);
+	mpk_fault_init();
+	if (mprotect(&mpk_page, sizeof(mpk_page), PROT_READ) != 0)
+		plat_panic("mpk: cannot make the gate table read-only: %s",
+			   strerror(errno));
+	plat_debug("mpk: %d compartments, shared key %d",
+		   img->ncompartments, mpk_page.t.shared_key);
+
+	mark = gate_rt_frame();
+	a = gate_rt_alloc(sizeof(*a));
+	a->entry = img->entry;
+	a->status = 4;
+	mpk_stack_ensure(img->entry_compartment);
+	mpk_switch(img->entry_compartment, mpk_entry_dispatch, a);
+	gate_rt_release(mark);
+	return a->status;
+}
+
+void
+gate_rt_call(int callee, int fn, void *args)
+{
+	const struct mpk_table *t = &mpk_page.t;
+
+	if (callee < 0 || (uint32_t)callee >= t->ncomp || fn < 0 ||
+	    fn >= t->nfunctions || t->functions[fn].compartment != callee)
+		plat_panic("mpk: gate call of function %d into compartment %d "
+			   "does not match the gate table",
+			   fn, callee);
+	if (mpk_sp[callee] == 0)
+		mpk_stack_ensure(callee);
+	mpk_switch(callee, t->functions[fn].dispatch, args);
+}
+
+static void
+mpk_arena_make(void)
+{
+	char *p = mmap(NULL, mpk_arena_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		plat_panic("mpk: no memory for the gate arena: %s",
+			   strerror(errno));
+	if (pkey_mprotect(p, mpk_arena_size, PROT_READ | PROT_WRITE,
+			  mpk_page.t.shared_key) != 0)
+		plat_panic("mpk: cannot put the gate arena on key %d: %s",
+			   mpk_page.t.shared_key, strerror(errno));
+	mpk_arena = p;
+}
+
+void *
+gate_rt_frame(void)
+{
+	return (void *)mpk_arena_top;
+}
+
+void *
+gate_rt_alloc(size_t size)
+{
+	size_t at = (mpk_arena_top + 15) & ~(size_t)15;
+
+	if (mpk_arena == NULL)
+		mpk_arena_make();
+	if (size > mpk_arena_size || at > mpk_arena_size - size)
+		plat_panic("mpk: gate arena exhausted (%zu bytes)",
+			   mpk_arena_size);
+	mpk_arena_top = at + size;
+	return mpk_arena + at;
+}
+
+void
+gate_rt_release(void *mark)
+{
+	mpk_arena_top = (size_t)mark;
+}
+
+int
+gate_rt_current(void)
+{
+	return mpk_cur == MPK_CORE ? -1 : mpk_cur;
+}
