@@ -17,8 +17,15 @@ rc=$?
 n=0
 while read -r _ name result; do
 	n=$((n + 1))
+	# The program's own checks ("ok WHAT" / "FAIL WHAT"), then its status.
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) _report 0 "$name: ${line#ok }" ;;
+		"FAIL "*) _report 1 "$name: ${line#FAIL }" ;;
+		esac
+	done < <(sed -n "/^--- $name\$/,/^--- /p" "$T/qemu")
 	[ "$result" = 0 ]
-	_report $? "under emulated keys: $name"
+	_report $? "under emulated keys: $name exits 0"
 	if [ "$result" != 0 ]; then
 		echo "#   $name exited $result; its output:"
 		sed -n "/^--- $name\$/,/^--- /p" "$T/qemu" | sed 's/^/#   /' |
@@ -29,4 +36,4 @@ done < <(grep '^FX-RESULT ' "$T/qemu")
 [ "$n" -gt 0 ] && ! grep -q '^fx-qemu: ' "$T/qemu" && ! grep -q 'FX-RESULT .* missing$' "$T/qemu"
 _report $? "make mpk-check booted and ran every program (make exit $rc)"
 [ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/qemu" | tail -n 30
-grep '^FX-TIME' "$T/qemu" | sed 's/^/# /'
+grep -E '^(FX-TIME|gate round trip)' "$T/qemu" | sed 's/^/# /'

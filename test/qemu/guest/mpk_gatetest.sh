@@ -1,0 +1,46 @@
+#!/bin/sh
+# Guest side: the mpk runtime on the hand-written two-compartment image
+# (gatetest-mpk, packed into /fx).  Prints "ok WHAT" / "FAIL WHAT" lines;
+# exits 1 when one failed.
+img=/fx/gatetest-mpk
+fail=0
+say() { # status what
+	if [ "$1" -eq 0 ]; then echo "ok $2"; else echo "FAIL $2"; fail=1; fi
+}
+
+for c in roundtrip regs; do
+	$img --case=$c >/tmp/gt.out 2>&1
+	rc=$?
+	cat /tmp/gt.out
+	grep -q '^FAIL' /tmp/gt.out && fail=1
+	say $rc "case $c exits 0"
+done
+
+# Offences: each must be stopped by SIGSEGV (139) with a message that
+# names the offender 'a' and the victim 'b'.
+for c in read write jump heap; do
+	$img --case=$c >/tmp/gt.out 2>&1
+	rc=$?
+	sed 's/^/  /' /tmp/gt.out
+	case $c in
+	read | jump) what=read region='(data|heap)' ;;
+	write) what=write region=data ;;
+	heap) what=read region=heap ;;
+	esac
+	[ $rc -eq 139 ]
+	say $? "$c: the offender is stopped by SIGSEGV (exit $rc)"
+	grep -Eq "compartment 'a' stopped by SIGSEGV: $what at 0x[0-9a-f]+, in the private $region of compartment 'b'" /tmp/gt.out
+	say $? "$c: the message names 'a' and the $region of 'b'"
+	! grep -q 'nothing stopped it' /tmp/gt.out
+	say $? "$c: the access did not complete"
+done
+
+# A jump straight to the gate's wrpkru with PKRU 0 (every key) in eax.
+$img --case=gadget >/tmp/gt.out 2>&1
+rc=$?
+sed 's/^/  /' /tmp/gt.out
+[ $rc -eq 134 ]
+say $? "gadget: a wrpkru reached without the gate is stopped (exit $rc)"
+grep -q 'mpk gate: the PKRU value or the gate frame is not what the gate set' /tmp/gt.out
+say $? "gadget: the gate says what it found"
+exit $fail
