@@ -18,7 +18,8 @@
  * Environment:
  *	FXCC_CACHE	object folder (default: the engine's cache/objects)
  *	FXCC_MAP	"OLD=NEW;OLD=NEW": path prefixes to map
- *	FXCC_LOG	append "hit|miss|fail KEY OBJECT SOURCE" per file
+ *	FXCC_LOG	append "hit|miss|fail KEY OBJECT SOURCE FLAGS..." per
+ *			file
  *	FXCC_DISABLE	when set, always run the real compiler
  */
 #include <errno.h>
@@ -319,30 +320,43 @@ default_depfile(const char *out)
 	return xasprintf("%.*s.d", (int)(dot - out), out);
 }
 
+/* @path made absolute against the working folder, then mapped. */
+static void
+add_mapped_abs(struct strbuf *line, const char *path)
+{
+	char cwd[PATH_MAX];
+	struct strbuf abs;
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL) {
+		map_path(path, strlen(path), line);
+		return;
+	}
+	sb_init(&abs);
+	sb_addf(&abs, "%s/%s", cwd, path);
+	map_path(abs.buf, abs.len, line);
+	sb_free(&abs);
+}
+
 static void
 log_event(const char *what, const char *key, const struct ccline *cl)
 {
 	const char *path = getenv("FXCC_LOG");
 	struct strbuf line;
-	char cwd[PATH_MAX];
 	int fd;
 
 	if (path == NULL || *path == '\0')
 		return;
 	sb_init(&line);
 	sb_addf(&line, "%s %.16s ", what, key);
-	if (cl->out[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
-		struct strbuf abs;
-
-		sb_init(&abs);
-		sb_addf(&abs, "%s/%s", cwd, cl->out);
-		map_path(abs.buf, abs.len, &line);
-		sb_free(&abs);
-	} else {
-		map_path(cl->out, strlen(cl->out), &line);
-	}
+	add_mapped_abs(&line, cl->out);
 	sb_addc(&line, ' ');
-	map_path(cl->src, strlen(cl->src), &line);
+	add_mapped_abs(&line, cl->src);
+	for (int i = 0; i < cl->argc; i++) {
+		if (!cl->hashed[i])
+			continue;
+		sb_addc(&line, ' ');
+		map_path(cl->argv[i], strlen(cl->argv[i]), &line);
+	}
 	sb_addc(&line, '\n');
 
 	/* One write with O_APPEND: lines of parallel compiles never mix. */

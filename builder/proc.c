@@ -47,8 +47,12 @@ child_exec(char *const argv[], const struct proc_opts *o, int out_w, int err_w)
 		dprintf(2, "cannot enter '%s': %s\n", o->cwd, strerror(errno));
 		_exit(127);
 	}
-	for (char *const *e = o->env; e != NULL && *e != NULL; e++)
-		putenv(*e);
+	for (char *const *e = o->env; e != NULL && *e != NULL; e++) {
+		if (strchr(*e, '=') != NULL)
+			putenv(*e);
+		else
+			unsetenv(*e);
+	}
 	signal(SIGPIPE, SIG_DFL);
 	execvp(argv[0], argv);
 	dprintf(2, "cannot run '%s': %s\n", argv[0], strerror(errno));

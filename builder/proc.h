@@ -9,7 +9,7 @@
 
 struct proc_opts {
 	const char *cwd;    /* NULL: the caller's */
-	char *const *env;   /* extra "NAME=value" entries, NULL-ended */
+	char *const *env;   /* "NAME=value" to set, "NAME" to unset */
 	struct strbuf *out; /* capture stdout here, or ... */
 	struct strbuf *err; /* capture stderr here, or ... */
 	int out_fd;         /* ... send it to this fd (-1: inherit) */

@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"space", cmd_space, "summarize, count, list or draw a space"},
 	{"hw", cmd_hw, "this host's fingerprint and the mechanisms it can run"},
 	{"gen", cmd_gen, "write (and build) the image of one configuration"},
+	{"build", cmd_build, "build configurations into images, with a cache"},
 };
 
 static void
