@@ -25,22 +25,27 @@
 
 #define GEN_SHARED_SIZE (64UL << 20)
 
+/* What the AddressSanitizer runtime calls while it reports an error. */
+#define GEN_ASAN_SYSCALLS                                                      \
+	"ioctl open openat readlink pread64 fcntl prctl prlimit64 getrlimit "  \
+	"sched_getaffinity uname access"
+
 static const struct gen_hardening gen_hardenings[] = {
-	{"stack-protector", "-fstack-protector-strong", "", 0, 0},
-	{"fortify", "-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2", "", 0, 0},
+	{"stack-protector", "-fstack-protector-strong", "", 0, 0, NULL},
+	{"fortify", "-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2", "", 0, 0, NULL},
 	{"ubsan", "-fsanitize=undefined -fsanitize-undefined-trap-on-error",
-	 "", 0, 0},
+	 "", 0, 0, NULL},
 	{"asan", "-fsanitize=address -fno-omit-frame-pointer",
-	 "-fsanitize=address", 0, 0},
-	{"stack-clash", "-fstack-clash-protection", "", 0, 0},
-	{"auto-init", "-ftrivial-auto-var-init=zero", "", 0, 0},
+	 "-fsanitize=address", 0, 0, GEN_ASAN_SYSCALLS},
+	{"stack-clash", "-fstack-clash-protection", "", 0, 0, NULL},
+	{"auto-init", "-ftrivial-auto-var-init=zero", "", 0, 0, NULL},
 	{"cfi", "-flto -fvisibility=hidden -fsanitize=cfi -fsanitize-trap=cfi",
-	 "", 1, 1},
-	{"safestack", "-fsanitize=safe-stack", "-fsanitize=safe-stack", 1, 0},
+	 "", 1, 1, NULL},
+	{"safestack", "-fsanitize=safe-stack", "-fsanitize=safe-stack", 1, 0, NULL},
 	{"sanitize",
 	 "-fsanitize=undefined -fsanitize-undefined-trap-on-error "
 	 "-fsanitize=address -fno-omit-frame-pointer -fstack-protector-strong",
-	 "-fsanitize=address", 0, 0},
+	 "-fsanitize=address", 0, 0, GEN_ASAN_SYSCALLS},
 };
 
 /* clang before 16 hides zero-initialisation behind an extra flag. */
@@ -691,6 +696,23 @@ write_gate(struct strbuf *sb, const struct api_func *f, int cpt)
 	sb_adds(sb, "}\n");
 }
 
+/* The system calls of component @c and of its hardening's runtimes. */
+static char *
+component_syscalls(const struct gen_component *c)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_adds(&sb, c->syscalls);
+	for (int h = 0; h < c->nharden; h++) {
+		const struct gen_hardening *g = gen_hardening(c->harden[h]);
+
+		if (g->syscalls != NULL)
+			sb_addf(&sb, " %s", g->syscalls);
+	}
+	return sb_detach(&sb);
+}
+
 /* The component whose exports declare the entry (checked at load). */
 static int
 entry_component(const struct gen_image *img)
@@ -761,7 +783,7 @@ write_gates_c(struct strbuf *sb, const struct gen_image *img)
 
 			if (img->comps[i].compartment != k)
 				continue;
-			copy = xstrdup(img->comps[i].syscalls);
+			copy = component_syscalls(&img->comps[i]);
 			for (char *w = strtok_r(copy, " ", &save); w;
 			     w = strtok_r(NULL, " ", &save))
 				sb_addf(sb, "\"%s\", ", w);

@@ -60,6 +60,7 @@ struct gen_hardening {
 	const char *ldflags;	/* added once to the image's link */
 	int clang;		/* needs clang */
 	int lto;		/* objects are LLVM bitcode: link them with lld */
+	const char *syscalls;	/* its runtime's extra system calls */
 };
 
 /** The flags of hardening option @name, or NULL when unknown. */

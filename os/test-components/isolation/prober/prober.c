@@ -6,6 +6,9 @@
  *	write	 overwrite it
  *	jump	 call one of victim's private functions through its address
  *	syscall	 make a system call no component declares (uname)
+ *	peek	 ask victim to read prober's private data
+ *	overflow victim does a signed overflow (stopped under ubsan)
+ *	oob	 victim reads past a heap buffer (stopped under asan)
  *	bench	 --count=N calls of victim_nop, timed in batches; prints the
  *		 median round trip as "gate_ns=X"
  *
@@ -26,6 +29,7 @@
 #define PROBER_BATCHES 21
 
 static int failures;
+static volatile long prober_secret = 0x9207e5;
 
 static void
 expect(int ok, const char *what)
@@ -139,6 +143,19 @@ prober_main(void)
 		if (syscall(SYS_uname, &u) != 0)
 			return 1;
 		plat_printf("uname: %s\n", u.sysname);
+		return 0;
+	}
+	if (strcmp(probe, "peek") == 0) {
+		plat_printf("victim read %#lx\n",
+			    victim_peek((long)&prober_secret));
+		return 0;
+	}
+	if (strcmp(probe, "overflow") == 0) {
+		plat_printf("overflow: %d\n", victim_overflow(1));
+		return 0;
+	}
+	if (strcmp(probe, "oob") == 0) {
+		plat_printf("oob: %d\n", victim_oob(16 + 8));
 		return 0;
 	}
 	if (strcmp(probe, "bench") == 0)

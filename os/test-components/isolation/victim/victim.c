@@ -4,6 +4,8 @@
  * calls back into the caller's compartment).
  */
 #include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "prober.h"
@@ -82,4 +84,31 @@ victim_bounce(int depth)
 	if (depth <= 0)
 		return 0;
 	return depth + prober_echo(depth - 1);
+}
+
+long
+victim_peek(long addr)
+{
+	return *(volatile long *)addr;
+}
+
+int
+victim_overflow(int x)
+{
+	volatile int big = INT_MAX;
+
+	return big + x;
+}
+
+int
+victim_oob(int i)
+{
+	volatile char *buf = malloc(16);
+	int v;
+
+	for (int j = 0; j < 16; j++)
+		buf[j] = (char)j;
+	v = buf[i];
+	free((void *)buf);
+	return v;
 }

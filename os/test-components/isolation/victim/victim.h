@@ -26,4 +26,11 @@ int victim_stat(struct victim_pair *p);
 /** Calls prober_echo(depth - 1) back while depth > 0; returns the sum. */
 int victim_bounce(int depth);
 
+/** Reads the long at @addr (an address in another compartment). */
+long victim_peek(long addr);
+/** INT_MAX + x in int arithmetic: undefined for x > 0 (for ubsan). */
+int victim_overflow(int x);
+/** Reads byte @i of a 16-byte heap buffer (past its end for asan). */
+int victim_oob(int i);
+
 #endif
