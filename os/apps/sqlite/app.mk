@@ -1,0 +1,3 @@
+APP_COMPONENTS := sqlite
+APP_LIBS := vfs
+APP_ENTRY := sqlite_main
