@@ -248,15 +248,15 @@ bld_check(struct bld_ctx *ctx, const struct cs_config *cfg, char *msg,
 		         h->name, cs_space_component(ctx->sp, c), clang);
 		return FX_EXIT_ENV;
 	}
-	if (h->lto && (lld = proc_which("ld.lld")) == NULL) {
+	lld = h->lto ? proc_which("ld.lld") : NULL;
+	if (h->lto && lld == NULL) {
 		snprintf(msg, msglen,
 		         "hardening '%s' of component '%s' links with lld, "
 		         "and 'ld.lld' is not installed (install lld)",
 		         h->name, cs_space_component(ctx->sp, c));
 		return FX_EXIT_ENV;
-	} else if (h->lto) {
-		free(lld);
 	}
+	free(lld);
 	return FX_EXIT_OK;
 }
 
@@ -379,7 +379,7 @@ up_to_date(struct bld_result *r, const char *key)
 
 static int
 run_make(struct bld_ctx *ctx, const struct bld_result *r, int llvm,
-         struct proc_status *st)
+         const char *goal, struct proc_status *st)
 {
 	char *cachelog = xasprintf("%s/cache.log", r->dir);
 	char *build = xasprintf("BUILD=%s", r->dir);
@@ -388,11 +388,7 @@ run_make(struct bld_ctx *ctx, const struct bld_result *r, int llvm,
 	char *clang =
 	        llvm ? xasprintf("CLANG=%s %s", ctx->fxcc, ctx->clang.path)
 	             : NULL;
-	char *argv[] = {ctx->make, "--no-print-directory",
-	                "-C",      ctx->osdir,
-	                build,     jobs,
-	                cc,        clang,
-	                NULL};
+	char *argv[10];
 	char *env[] = {
 	        xasprintf("FXCC_CACHE=%s", ctx->cachedir),
 	        xasprintf("FXCC_LOG=%s", cachelog),
@@ -405,10 +401,25 @@ run_make(struct bld_ctx *ctx, const struct bld_result *r, int llvm,
 	        NULL,
 	};
 	struct proc_opts o;
-	int fd, rc;
+	int n = 0, fd, rc;
 
-	unlink(cachelog);
-	fd = open(r->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	argv[n++] = ctx->make;
+	argv[n++] = "--no-print-directory";
+	argv[n++] = "-C";
+	argv[n++] = ctx->osdir;
+	argv[n++] = build;
+	argv[n++] = jobs;
+	argv[n++] = cc;
+	if (clang != NULL)
+		argv[n++] = clang;
+	if (goal != NULL)
+		argv[n++] = (char *)goal;
+	argv[n] = NULL;
+
+	/* The log and the cache's account start afresh with each build. */
+	if (goal == NULL)
+		unlink(cachelog);
+	fd = open(r->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		rc = -1;
 		goto out;
@@ -419,8 +430,8 @@ run_make(struct bld_ctx *ctx, const struct bld_result *r, int llvm,
 	o.err_fd = fd;
 	o.null_stdin = 1;
 	o.timeout = ctx->opts.timeout;
-	dprintf(fd, "# %s %s %s %s %s %s\n", ctx->make, argv[2], argv[3], build,
-	        jobs, cc);
+	dprintf(fd, "# make -C %s %s %s %s%s%s\n", ctx->osdir, build, jobs, cc,
+	        goal != NULL ? " " : "", goal != NULL ? goal : "");
 	rc = proc_run(argv, &o, st);
 	close(fd);
 out:
@@ -515,7 +526,10 @@ bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 	unlink(r->manifest);
 	if (generate(ctx, cfg, &img, r) != 0)
 		goto out;
-	if (run_make(ctx, r, llvm, &st) < 0) {
+	/* Forced: from scratch, so every object comes from the cache. */
+	unlink(r->log);
+	if ((ctx->opts.force && run_make(ctx, r, llvm, "clean", &st) < 0) ||
+	    run_make(ctx, r, llvm, NULL, &st) < 0) {
 		set_reason(r, "cannot run make: %s", strerror(errno));
 		gen_image_free(&img);
 		goto out;
