@@ -13,6 +13,7 @@ int cmd_space(int argc, char **argv);
 int cmd_hw(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /**
  * Print "flexexplore CMD: MESSAGE" and a pointer to --help on stderr and

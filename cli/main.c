@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"hw", cmd_hw, "this host's fingerprint and the mechanisms it can run"},
 	{"gen", cmd_gen, "write (and build) the image of one configuration"},
 	{"build", cmd_build, "build configurations into images, with a cache"},
+	{"report", cmd_report, "what an exploration found: text, HTML, CSV, JSON, DOT"},
 };
 
 static void

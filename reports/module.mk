@@ -1,0 +1,3 @@
+# reports: what an exploration found, read back from the database.
+ENGINE_SRCS += reports/model.c reports/text.c reports/export.c \
+	reports/html.c reports/compare.c reports/cmd.c

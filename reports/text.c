@@ -1,0 +1,368 @@
+/*
+ * The report for the terminal: 80 columns, aligned, colour only on a
+ * terminal.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define WIDTH 80
+#define MAX_LISTED 10 /* of the failed, uncertain and violations lists */
+
+struct style {
+	const char *bold, *warn, *good, *bad, *off;
+};
+
+static const struct style plain = {"", "", "", "", ""};
+static const struct style ansi = {"\033[1m", "\033[33m", "\033[32m",
+				  "\033[31m", "\033[0m"};
+
+void
+rp_add_wrapped(struct strbuf *sb, const char *text, int col, int indent)
+{
+	size_t len = strlen(text);
+
+	while ((int)len + col > WIDTH && len > 0) {
+		int room = WIDTH - col;
+		int cut = -1;
+
+		/* Break after the last separator that fits. */
+		for (int i = 0; i < room && i < (int)len; i++)
+			if (text[i] == '|' || text[i] == ',' || text[i] == ' ')
+				cut = i + 1;
+		if (cut <= 0)
+			cut = room > 0 ? room : (int)len;
+		sb_add(sb, text, cut);
+		sb_addf(sb, "\n%*s", indent, "");
+		text += cut;
+		len -= cut;
+		while (*text == ' ') {
+			text++;
+			len--;
+		}
+		col = indent;
+	}
+	sb_add(sb, text, len);
+	sb_addc(sb, '\n');
+}
+
+static void
+add_ci(struct strbuf *sb, const struct rp_node *n)
+{
+	struct strbuf a;
+
+	sb_init(&a);
+	if (n->has_value && n->ci_high > n->ci_low) {
+		sb_adds(&a, "[");
+		rp_add_number(&a, n->ci_low);
+		sb_adds(&a, ", ");
+		rp_add_number(&a, n->ci_high);
+		sb_adds(&a, "]");
+	} else {
+		sb_adds(&a, "-");
+	}
+	sb_addf(sb, "%-20s", a.buf);
+	sb_free(&a);
+}
+
+/* "  512345" or "       -", right-aligned in @width. */
+static void
+add_value(struct strbuf *sb, const struct rp_node *n, int width)
+{
+	struct strbuf a;
+
+	sb_init(&a);
+	if (n->has_value)
+		rp_add_number(&a, n->value);
+	else
+		sb_adds(&a, "-");
+	sb_addf(sb, "%*s", width, a.buf);
+	sb_free(&a);
+}
+
+static void
+add_percent(struct strbuf *sb, const struct rp_report *r,
+	    const struct rp_node *n)
+{
+	double p = n->has_value ? rp_percent(r, n->value) : -1;
+
+	if (p < 0)
+		sb_addf(sb, "%7s", "-");
+	else
+		sb_addf(sb, "%6.1f%%", p);
+}
+
+static void
+add_header(struct strbuf *sb, const struct rp_report *r,
+	   const struct style *s)
+{
+	const struct db_exploration *e = &r->ex;
+
+	sb_addf(sb, "%sExploration %" PRId64 " of %s%s (%s)\n", s->bold, e->id,
+		r->space_name, s->off, e->status);
+	sb_addf(sb, "  %-11s", "space");
+	rp_add_wrapped(sb, r->space_path, 13, 13);
+	sb_addf(sb, "  %-11s%.0f configurations, application '%s'\n", "size",
+		e->space_size, e->app);
+	sb_addf(sb, "  %-11s%s\n", "host", r->host_fingerprint);
+	sb_addf(sb, "  %-11s", "revision");
+	rp_add_wrapped(sb, r->revision, 13, 13);
+	sb_addf(sb, "  %-11s%s, evaluator %s, toolchain %s\n", "strategy",
+		e->strategy, e->evaluator, e->toolchain);
+	sb_addf(sb, "  %-11s%s (%s is better)\n", "metric", e->metric,
+		e->direction);
+	sb_addf(sb, "  %-11s", "baseline");
+	if (e->has_baseline)
+		rp_add_number(sb, e->baseline);
+	else
+		sb_adds(sb, "not measured yet");
+	sb_addf(sb, "\n  %-11s", "budget");
+	if (e->has_budget_value) {
+		rp_add_number(sb, e->budget_value);
+		if (rp_percent(r, e->budget_value) >= 0)
+			sb_addf(sb, " (%.1f%% of the baseline)",
+				rp_percent(r, e->budget_value));
+		sb_addf(sb, ", given as '%s'", e->budget);
+	} else {
+		sb_addf(sb, "'%s' (no number until the baseline is in)",
+			e->budget);
+	}
+	sb_addf(sb, "\n  %-11s%s", "started", e->started);
+	if (e->finished != NULL)
+		sb_addf(sb, ", finished %s", e->finished);
+	sb_addc(sb, '\n');
+	if (e->message != NULL && e->message[0] != '\0') {
+		sb_addf(sb, "  %-11s", "message");
+		rp_add_wrapped(sb, e->message, 13, 13);
+	}
+	if (r->space_changed) {
+		sb_addf(sb, "%s  warning: the space file changed since this "
+			    "exploration%s\n",
+			s->warn, s->off);
+		sb_addf(sb, "  (recorded digest %s, now %s in '%s');\n",
+			r->space_digest, cs_space_digest(r->sp), r->space_used);
+		sb_adds(sb, "  order, covers and scores below come from the "
+			    "file as it is now.\n");
+	}
+	if (strcmp(e->status, "running") == 0 ||
+	    strcmp(e->status, "stopped") == 0)
+		sb_addf(sb, "%s  the exploration is %s: what follows is what "
+			    "it knows so far%s\n",
+			s->warn, e->status, s->off);
+}
+
+static void
+add_counts(struct strbuf *sb, const struct rp_report *r,
+	   const struct style *s)
+{
+	const struct rp_counts *c = &r->counts;
+	double named = r->nnodes;
+
+	sb_addf(sb, "\n%sOutcomes%s\n", s->bold, s->off);
+	sb_addf(sb, "  %-11s%d\n", "evaluated", c->evaluated + c->verified);
+	sb_addf(sb, "  %-11s%d (%d meet the budget, %d miss it)\n", "inferred",
+		c->inferred_pass + c->inferred_miss, c->inferred_pass,
+		c->inferred_miss);
+	sb_addf(sb, "  %-11s%d\n", "failed", c->failed);
+	sb_addf(sb, "  %-11s%d\n", "skipped", c->skipped);
+	sb_addf(sb, "  %-11s%d\n", "uncertain", c->uncertain);
+	if (c->verified > 0)
+		sb_addf(sb, "  %-11s%d inferred then measured, %d "
+			    "contradicted\n",
+			"verified", c->verified, c->contradicted);
+	if (r->ex.space_size > named)
+		sb_addf(sb, "  %-11s%.0f of %.0f (their outcome follows from "
+			    "the border)\n",
+			"not named", r->ex.space_size - named,
+			r->ex.space_size);
+}
+
+static void
+add_config_block(struct strbuf *sb, const struct rp_node *n)
+{
+	sb_addf(sb, "%8s%-13s", "", "compartments");
+	rp_add_wrapped(sb, n->parts, 21, 21);
+	sb_addf(sb, "%8s%-13s%s\n", "", "mechanism", n->mechanism);
+	sb_addf(sb, "%8s%-13s", "", "hardening");
+	rp_add_wrapped(sb, n->hardening, 21, 21);
+}
+
+static void
+add_ranking(struct strbuf *sb, const struct rp_report *r,
+	    const struct style *s)
+{
+	sb_addf(sb, "\n%sSafest configurations within the budget%s: %d "
+		    "maximal\n",
+		s->bold, s->off, r->nranking);
+	if (r->nranking == 0) {
+		sb_adds(sb, "  none meets the budget");
+		if (!r->ex.has_budget_value)
+			sb_adds(sb, " (no budget number yet)");
+		sb_addc(sb, '\n');
+		return;
+	}
+	sb_addf(sb, "  %4s %6s %12s  %-20s %7s\n", "rank", "score",
+		r->ex.metric, "95% CI", "% base");
+	for (int k = 0; k < r->nranking; k++) {
+		const struct rp_node *n = &r->nodes[r->ranking[k]];
+
+		sb_addf(sb, "  %s%4d%s %6.1f ", s->good, n->rank, s->off,
+			n->score);
+		add_value(sb, n, 12);
+		sb_adds(sb, "  ");
+		add_ci(sb, n);
+		sb_addc(sb, ' ');
+		add_percent(sb, r, n);
+		if (n->inferred)
+			sb_adds(sb, "  inferred");
+		sb_addc(sb, '\n');
+		add_config_block(sb, n);
+	}
+}
+
+static const struct rp_report *sort_report;
+
+/* Safest first, then the better number. */
+static int
+by_score(const void *pa, const void *pb)
+{
+	const struct rp_node *a = &sort_report->nodes[*(const int *)pa];
+	const struct rp_node *b = &sort_report->nodes[*(const int *)pb];
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if (a->value != b->value)
+		return rp_better(sort_report, a->value, b->value) ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static void
+add_pareto(struct strbuf *sb, const struct rp_report *r,
+	   const struct style *s)
+{
+	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
+	int n = 0;
+
+	for (int i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].pareto)
+			idx[n++] = i;
+	sort_report = r;
+	qsort(idx, n, sizeof(int), by_score);
+	sb_addf(sb, "\n%sPareto set%s: %d (no other measured configuration "
+		    "is as safe by score\nand better in %s)\n",
+		s->bold, s->off, n, r->ex.metric);
+	if (n > 0)
+		sb_addf(sb, "  %6s %12s %7s  %s\n", "score", r->ex.metric,
+			"% base", "configuration");
+	for (int k = 0; k < n; k++) {
+		const struct rp_node *x = &r->nodes[idx[k]];
+
+		sb_addf(sb, "  %6.1f ", x->score);
+		add_value(sb, x, 12);
+		sb_addc(sb, ' ');
+		add_percent(sb, r, x);
+		sb_adds(sb, "  ");
+		rp_add_wrapped(sb, x->name, 31, 31);
+	}
+	free(idx);
+}
+
+static void
+add_listed(struct strbuf *sb, const struct rp_report *r, enum db_kind kind,
+	   const char *title, const struct style *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->nnodes; i++)
+		n += r->nodes[i].kind == kind;
+	if (n == 0)
+		return;
+	sb_addf(sb, "\n%s%s%s: %d\n", s->bold, title, s->off, n);
+	for (int i = 0, shown = 0; i < r->nnodes && shown < MAX_LISTED; i++) {
+		const struct rp_node *x = &r->nodes[i];
+
+		if (x->kind != kind)
+			continue;
+		shown++;
+		sb_adds(sb, "  ");
+		rp_add_wrapped(sb, x->name, 2, 4);
+		sb_adds(sb, "    ");
+		if (kind == DB_UNCERTAIN && x->has_value) {
+			struct strbuf t;
+
+			sb_init(&t);
+			rp_add_number(&t, x->value);
+			sb_addf(sb, "%s %s, interval ", r->ex.metric, t.buf);
+			sb_free(&t);
+			add_ci(sb, x);
+			sb_adds(sb, "\n    ");
+		}
+		rp_add_wrapped(sb, x->reason != NULL ? x->reason : "-", 4, 4);
+	}
+	if (n > MAX_LISTED)
+		sb_addf(sb, "  ... and %d more\n", n - MAX_LISTED);
+}
+
+static void
+add_violations(struct strbuf *sb, const struct rp_report *r,
+	       const struct style *s)
+{
+	int n = r->nviolations + r->counts.contradicted;
+
+	sb_addf(sb, "\n%sMonotonicity violations%s: %d\n", s->bold, s->off,
+		n);
+	if (n == 0) {
+		sb_adds(sb, "  none found: no measured configuration is "
+			    "clearly better than a less safe one\n");
+		return;
+	}
+	for (int i = 0; i < r->nnodes; i++) {
+		const struct rp_node *x = &r->nodes[i];
+
+		if (!x->contradicted)
+			continue;
+		sb_adds(sb, "  verified against its inference: ");
+		rp_add_wrapped(sb, x->name, 35, 4);
+	}
+	for (int v = 0; v < r->nviolations && v < MAX_LISTED; v++) {
+		const struct rp_node *lo = &r->nodes[r->violations[v].lo];
+		const struct rp_node *hi = &r->nodes[r->violations[v].hi];
+
+		sb_adds(sb, "  safer ");
+		rp_add_wrapped(sb, hi->name, 8, 4);
+		sb_adds(sb, "    measured ");
+		rp_add_number(sb, hi->value);
+		sb_adds(sb, ", better than less safe\n  ");
+		rp_add_wrapped(sb, lo->name, 2, 4);
+		sb_adds(sb, "    measured ");
+		rp_add_number(sb, lo->value);
+		sb_addc(sb, '\n');
+	}
+	if (r->nviolations > MAX_LISTED)
+		sb_addf(sb, "  ... and %d more pairs\n",
+			r->nviolations - MAX_LISTED);
+}
+
+int
+rp_text(const struct rp_report *r, FILE *out, int colour)
+{
+	const struct style *s = colour ? &ansi : &plain;
+	struct strbuf sb;
+	int rc = FX_EXIT_OK;
+
+	sb_init(&sb);
+	add_header(&sb, r, s);
+	add_counts(&sb, r, s);
+	add_ranking(&sb, r, s);
+	add_pareto(&sb, r, s);
+	add_listed(&sb, r, DB_UNCERTAIN, "Left uncertain", s);
+	add_listed(&sb, r, DB_FAILED, "Failed", s);
+	add_listed(&sb, r, DB_SKIPPED, "Skipped", s);
+	add_violations(&sb, r, s);
+	if (fwrite(sb.buf, 1, sb.len, out) != sb.len || fflush(out) != 0)
+		rc = FX_EXIT_ENV;
+	sb_free(&sb);
+	return rc;
+}

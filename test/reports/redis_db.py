@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Test helper for the report tests: the FlexOS Redis measurements as a
+results database, and the answers a report must give, computed here
+independently of the engine.
+
+  redis_db.py expect CSV METRIC BUDGET
+      print the maximal configurations meeting BUDGET (higher is better),
+      one canonical name a line, computed from the CSV alone with the
+      safety order of the FlexOS Redis space (partition refinement, the
+      mpk mechanism, hardening inclusion)
+
+  redis_db.py build DB CSV SPACE_SUMMARY_JSON SPACE_LIST_JSON \
+          --host FP --mechanisms mpk,proc [--scale 1.0] [--skip MECH]
+      add an exhaustive exploration of the space to DB (created from
+      db/schema.sql when new): every configuration evaluated with the
+      CSV's number times SCALE, or skipped when its mechanism is SKIP.
+"""
+import argparse
+import csv
+import json
+import os
+import sqlite3
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMA = os.path.join(HERE, "..", "..", "db", "schema.sql")
+NOW = "2026-12-03T12:00:00Z"
+
+
+def canonical(compartments, hardened):
+    """The canonical name of one CSV row, built the way the space names
+    configurations: compartments, @mpk when there are two or more, then
+    /component=sanitize for each hardened component."""
+    name = compartments
+    if "|" in compartments:
+        name += "@mpk"
+    if hardened != "-":
+        comps = sorted(hardened.split(","))
+        name += "/" + ",".join(c + "=sanitize" for c in comps)
+    return name
+
+
+def parse(name):
+    """(list of frozensets of components, frozenset of hardened)."""
+    hard = frozenset()
+    if "/" in name:
+        name, h = name.split("/", 1)
+        hard = frozenset(x.split("=")[0] for x in h.split(","))
+    name = name.split("@")[0]
+    blocks = [frozenset(b.split("+")) for b in name.split("|")]
+    return blocks, hard
+
+
+def leq(a, b):
+    """a is at most as safe as b: every block of b inside a block of a
+    (b refines a) and a's hardening inside b's."""
+    ablocks, ahard = parse(a)
+    bblocks, bhard = parse(b)
+    refines = all(any(bb <= ab for ab in ablocks) for bb in bblocks)
+    return refines and ahard <= bhard
+
+
+def rows(path, metric):
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            yield canonical(r["compartments"], r["hardened"]), \
+                float(r[metric]), int(r["samples"])
+
+
+def maximal(csv_path, metric, budget):
+    passing = [n for n, v, _ in rows(csv_path, metric) if v >= budget]
+    return sorted(a for a in passing
+                  if not any(a != b and leq(a, b) for b in passing))
+
+
+def minimal_misses(csv_path, metric, budget):
+    missing = [n for n, v, _ in rows(csv_path, metric) if v < budget]
+    return sorted(a for a in missing
+                  if not any(a != b and leq(b, a) for b in missing))
+
+
+def one_id(db, sql, args):
+    return db.execute(sql, args).fetchone()[0]
+
+
+def build(a):
+    new = not os.path.exists(a.db)
+    db = sqlite3.connect(a.db)
+    db.execute("PRAGMA foreign_keys = ON")
+    if new:
+        with open(SCHEMA) as f:
+            db.executescript(f.read())
+        db.execute("PRAGMA user_version = 1")
+    with open(a.summary) as f:
+        summary = json.load(f)
+    with open(a.list) as f:
+        listing = {c["name"]: c for c in json.load(f)}
+
+    desc = json.dumps({"id": a.host, "mechanisms": a.mechanisms.split(",")})
+    db.execute("INSERT OR IGNORE INTO hosts (fingerprint, description, "
+               "first_seen) VALUES (?, ?, ?)", (a.host, desc, NOW))
+    host = one_id(db, "SELECT id FROM hosts WHERE fingerprint = ?",
+                  (a.host,))
+    rev = "replay:" + a.revision
+    db.execute("INSERT OR IGNORE INTO revisions (revision, first_seen) "
+               "VALUES (?, ?)", (rev, NOW))
+    rev_id = one_id(db, "SELECT id FROM revisions WHERE revision = ?",
+                    (rev,))
+    db.execute("INSERT OR IGNORE INTO spaces (name, digest, path, "
+               "first_seen) VALUES (?, ?, ?, ?)",
+               (summary["name"], summary["digest"],
+                os.path.abspath(a.spec), NOW))
+    space = one_id(db, "SELECT id FROM spaces WHERE name = ? AND "
+                   "digest = ?", (summary["name"], summary["digest"]))
+
+    baseline = None
+    data = list(rows(a.csv, a.metric))
+    for name, value, _ in data:
+        if "|" not in name and "/" not in name:
+            baseline = value * a.scale
+    key = "test:%s:%s:%s" % (a.host, a.revision, a.budget)
+    cur = db.execute(
+        "INSERT INTO explorations (key, app, space_id, evaluator, "
+        "revision_id, toolchain, host_id, metric, direction, budget, "
+        "budget_value, baseline, strategy, space_size, status, started, "
+        "finished) VALUES (?, ?, ?, 'replay', ?, 'replay', ?, ?, 'higher', "
+        "?, ?, ?, 'exhaustive', ?, 'finished', ?, ?)",
+        (key, summary["name"], space, rev_id, host, a.metric,
+         str(a.budget), float(a.budget), baseline, summary["count"], NOW,
+         NOW))
+    exp = cur.lastrowid
+
+    seq = 0
+    for name, value, samples in data:
+        c = listing[name]  # every CSV row must be a configuration
+        mech = "none" if "|" not in name else "mpk"
+        db.execute("INSERT OR IGNORE INTO configurations (space_id, "
+                   "space_name, name, hash, compartments, mechanism, "
+                   "score) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (space, summary["name"], name, c["hash"],
+                    name.split("/")[0].count("|") + 1, mech, c["score"]))
+        cid = one_id(db, "SELECT id FROM configurations WHERE "
+                     "space_name = ? AND name = ?", (summary["name"], name))
+        seq += 1
+        if a.skip and mech == a.skip:
+            db.execute("INSERT INTO decisions (exploration_id, seq, "
+                       "config_id, kind, reason, created) VALUES "
+                       "(?, ?, ?, 'skipped', ?, ?)",
+                       (exp, seq, cid, "this host cannot run " + mech, NOW))
+            continue
+        v = value * a.scale
+        db.execute("INSERT INTO measurements (config_id, revision_id, "
+                   "toolchain, host_id, metric, round, sample, value, "
+                   "exploration_id, created) VALUES (?, ?, 'replay', ?, ?, "
+                   "0, 0, ?, ?, ?)", (cid, rev_id, host, a.metric, v, exp,
+                                      NOW))
+        db.execute("INSERT INTO decisions (exploration_id, seq, config_id, "
+                   "kind, pass, value, ci_low, ci_high, samples, reason, "
+                   "created) VALUES (?, ?, ?, 'evaluated', ?, ?, ?, ?, ?, "
+                   "'replayed', ?)",
+                   (exp, seq, cid, int(v >= a.budget), v, v, v, samples,
+                    NOW))
+    db.commit()
+    print(exp)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    e = sub.add_parser("expect")
+    e.add_argument("csv")
+    e.add_argument("metric")
+    e.add_argument("budget", type=float)
+    e.add_argument("--misses", action="store_true",
+                   help="the minimal missing configurations instead")
+    b = sub.add_parser("build")
+    for x in ("db", "csv", "spec", "summary", "list"):
+        b.add_argument(x)
+    b.add_argument("--host", required=True)
+    b.add_argument("--mechanisms", required=True)
+    b.add_argument("--revision", default="test")
+    b.add_argument("--metric", default="get_mean")
+    b.add_argument("--budget", type=float, default=500000)
+    b.add_argument("--scale", type=float, default=1.0)
+    b.add_argument("--skip")
+    a = p.parse_args()
+    if a.cmd == "expect":
+        f = minimal_misses if a.misses else maximal
+        for n in f(a.csv, a.metric, a.budget):
+            print(n)
+    else:
+        build(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
