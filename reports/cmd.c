@@ -15,36 +15,36 @@
 #include "report.h"
 
 static const char report_usage[] =
-	"usage: flexexplore report [--app NAME | --spec FILE] [options]\n"
-	"\n"
-	"Reads the results database (never writes it) and reports one\n"
-	"exploration: budget and baseline, the safest configurations that\n"
-	"meet the budget, the Pareto set, outcomes, uncertain\n"
-	"configurations and monotonicity violations.\n"
-	"\n"
-	"which exploration (default: the newest in the database):\n"
-	"  --app NAME         the newest exploration of application or space "
-	"NAME\n"
-	"  --spec FILE        the newest exploration of the space in FILE;\n"
-	"                     FILE also replaces the recorded space file\n"
-	"  --exploration ID   exploration ID\n"
-	"  --db FILE          the database (default: $FLEXEXPLORE_HOME/"
-	"flexexplore.db)\n"
-	"\n"
-	"outputs (FILE '-' is standard output; the text report is printed\n"
-	"when no output goes there):\n"
-	"  --html FILE        one self-contained page: ranking, Hasse "
-	"diagram, chart\n"
-	"  --csv FILE         one row per configuration the exploration named\n"
-	"  --json FILE        everything, schema in reports/README.md\n"
-	"  --dot FILE         the explored part of the order for Graphviz\n"
-	"\n"
-	"across hosts and revisions:\n"
-	"  --compare          what changed between two explorations of the "
-	"same\n"
-	"                     space on another host or OS revision: the newest\n"
-	"                     (or --exploration ID) against the one before it\n"
-	"  --against ID       compare with exploration ID instead\n";
+        "usage: flexexplore report [--app NAME | --spec FILE] [options]\n"
+        "\n"
+        "Reads the results database (never writes it) and reports one\n"
+        "exploration: budget and baseline, the safest configurations that\n"
+        "meet the budget, the Pareto set, outcomes, uncertain\n"
+        "configurations and monotonicity violations.\n"
+        "\n"
+        "which exploration (default: the newest in the database):\n"
+        "  --app NAME         the newest exploration of application or space "
+        "NAME\n"
+        "  --spec FILE        the newest exploration of the space in FILE;\n"
+        "                     FILE also replaces the recorded space file\n"
+        "  --exploration ID   exploration ID\n"
+        "  --db FILE          the database (default: $FLEXEXPLORE_HOME/"
+        "flexexplore.db)\n"
+        "\n"
+        "outputs (FILE '-' is standard output; the text report is printed\n"
+        "when no output goes there):\n"
+        "  --html FILE        one self-contained page: ranking, Hasse "
+        "diagram, chart\n"
+        "  --csv FILE         one row per configuration the exploration named\n"
+        "  --json FILE        everything, schema in reports/README.md\n"
+        "  --dot FILE         the explored part of the order for Graphviz\n"
+        "\n"
+        "across hosts and revisions:\n"
+        "  --compare          what changed between two explorations of the "
+        "same\n"
+        "                     space on another host or OS revision: the newest\n"
+        "                     (or --exploration ID) against the one before it\n"
+        "  --against ID       compare with exploration ID instead\n";
 
 enum out_kind { OUT_HTML, OUT_CSV, OUT_JSON, OUT_DOT, OUT_COUNT };
 
@@ -72,18 +72,18 @@ static int
 parse_opts(int argc, char **argv, struct report_opts *o)
 {
 	static const struct option longopts[] = {
-		{"app", required_argument, NULL, 'a'},
-		{"spec", required_argument, NULL, 's'},
-		{"db", required_argument, NULL, 'd'},
-		{"exploration", required_argument, NULL, 'e'},
-		{"html", required_argument, NULL, 'H'},
-		{"csv", required_argument, NULL, 'C'},
-		{"json", required_argument, NULL, 'J'},
-		{"dot", required_argument, NULL, 'D'},
-		{"compare", no_argument, NULL, 'c'},
-		{"against", required_argument, NULL, 'A'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"app", required_argument, NULL, 'a'},
+	        {"spec", required_argument, NULL, 's'},
+	        {"db", required_argument, NULL, 'd'},
+	        {"exploration", required_argument, NULL, 'e'},
+	        {"html", required_argument, NULL, 'H'},
+	        {"csv", required_argument, NULL, 'C'},
+	        {"json", required_argument, NULL, 'J'},
+	        {"dot", required_argument, NULL, 'D'},
+	        {"compare", no_argument, NULL, 'c'},
+	        {"against", required_argument, NULL, 'A'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	int ch, to_stdout = 0;
 
@@ -103,18 +103,18 @@ parse_opts(int argc, char **argv, struct report_opts *o)
 		case 'e':
 			if (parse_id(optarg, &o->id) != 0)
 				return cli_usage_error(
-					"report",
-					"--exploration wants a positive "
-					"number, not '%s'",
-					optarg);
+				        "report",
+				        "--exploration wants a positive "
+				        "number, not '%s'",
+				        optarg);
 			break;
 		case 'A':
 			if (parse_id(optarg, &o->against) != 0)
 				return cli_usage_error(
-					"report",
-					"--against wants a positive number, "
-					"not '%s'",
-					optarg);
+				        "report",
+				        "--against wants a positive number, "
+				        "not '%s'",
+				        optarg);
 			o->compare = 1;
 			break;
 		case 'H':
@@ -137,17 +137,17 @@ parse_opts(int argc, char **argv, struct report_opts *o)
 			return -1;
 		default:
 			return cli_usage_error("report", "unknown option '%s'",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("report", "unexpected argument '%s'",
-				       argv[optind]);
+		                       argv[optind]);
 	for (int k = 0; k < OUT_COUNT; k++)
 		to_stdout += o->out[k] != NULL && strcmp(o->out[k], "-") == 0;
 	if (to_stdout > 1)
 		return cli_usage_error("report", "only one output can go to "
-						 "standard output ('-')");
+		                                 "standard output ('-')");
 	if (o->compare && to_stdout + (o->out[OUT_HTML] != NULL) > 0)
 		return cli_usage_error("report", "--compare writes text only");
 	return 0;
@@ -162,9 +162,9 @@ write_output(const char *path, const char *what, const struct strbuf *sb)
 
 	if (strcmp(path, "-") == 0)
 		return fwrite(sb->buf, 1, sb->len, stdout) == sb->len &&
-				       fflush(stdout) == 0
-			       ? FX_EXIT_OK
-			       : FX_EXIT_ENV;
+		                       fflush(stdout) == 0
+		               ? FX_EXIT_OK
+		               : FX_EXIT_ENV;
 	f = fopen(path, "w");
 	if (f == NULL) {
 		log_err("cannot write the %s report to '%s'", what, path);
@@ -183,9 +183,9 @@ write_output(const char *path, const char *what, const struct strbuf *sb)
 static int
 write_outputs(const struct report_opts *o, const struct rp_report *r)
 {
-	static int (*const make[OUT_COUNT])(const struct rp_report *,
-					    struct strbuf *) = {
-		rp_html, rp_csv, rp_json, rp_dot};
+	static int (*const make[OUT_COUNT])(
+	        const struct rp_report *, struct strbuf *) = {rp_html, rp_csv,
+	                                                      rp_json, rp_dot};
 	int rc = FX_EXIT_OK, any_stdout = 0;
 
 	for (int k = 0; k < OUT_COUNT && rc == FX_EXIT_OK; k++) {
@@ -202,7 +202,8 @@ write_outputs(const struct report_opts *o, const struct rp_report *r)
 	}
 	if (rc == FX_EXIT_OK && !any_stdout)
 		rc = rp_text(r, stdout,
-			     isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
+		             isatty(STDOUT_FILENO) &&
+		                     getenv("NO_COLOR") == NULL);
 	return rc;
 }
 
@@ -232,7 +233,7 @@ check_outputs(const struct report_opts *o)
 		     (access(p, F_OK) != 0 || access(p, W_OK) == 0);
 		if (!ok)
 			log_err("cannot write the %s report to '%s'",
-				out_names[k], p);
+			        out_names[k], p);
 		free(dir);
 		if (!ok)
 			return FX_EXIT_ENV;
@@ -253,15 +254,15 @@ open_db(const char *path, int *rc)
 	}
 	if (stat(path, &st) != 0) {
 		log_errx("no database at '%s': %s (run an exploration first, "
-			 "or name one with --db)",
-			 path, strerror(errno));
+		         "or name one with --db)",
+		         path, strerror(errno));
 		*rc = errno == ENOENT ? FX_EXIT_USAGE : FX_EXIT_ENV;
 		return NULL;
 	}
 	if (st.st_size == 0) {
 		log_errx("database '%s' is empty: no exploration has "
-			 "written to it",
-			 path);
+		         "written to it",
+		         path);
 		*rc = FX_EXIT_USAGE;
 		return NULL;
 	}
@@ -294,12 +295,12 @@ cmd_report(int argc, char **argv)
 			rc = rp_find(db, o.id, o.app, o.spec, &id);
 		} else {
 			rc = rp_find_pair(db, o.id, o.app, o.spec, &old_id,
-					  &id);
+			                  &id);
 		}
 		if (rc == FX_EXIT_OK)
 			rc = rp_compare(db, old_id, id, o.spec, stdout,
-					isatty(STDOUT_FILENO) &&
-						getenv("NO_COLOR") == NULL);
+			                isatty(STDOUT_FILENO) &&
+			                        getenv("NO_COLOR") == NULL);
 		db_close(db);
 		return rc;
 	}

@@ -73,8 +73,8 @@ void
 rp_colour(const struct rp_report *r, double value, char out[8])
 {
 	static const double stops[][3] = {
-		{68, 1, 84},	{59, 82, 139},	{33, 145, 140},
-		{94, 201, 98},	{253, 231, 37},
+	        {68, 1, 84},   {59, 82, 139},  {33, 145, 140},
+	        {94, 201, 98}, {253, 231, 37},
 	};
 	double lo = 0, hi = 0, t, f;
 	int first = 1, k;
@@ -97,9 +97,9 @@ rp_colour(const struct rp_report *r, double value, char out[8])
 	k = t >= 1 ? 3 : (int)(t * 4);
 	f = t * 4 - k;
 	snprintf(out, 8, "#%02x%02x%02x",
-		 (int)(stops[k][0] + f * (stops[k + 1][0] - stops[k][0])),
-		 (int)(stops[k][1] + f * (stops[k + 1][1] - stops[k][1])),
-		 (int)(stops[k][2] + f * (stops[k + 1][2] - stops[k][2])));
+	         (int)(stops[k][0] + f * (stops[k + 1][0] - stops[k][0])),
+	         (int)(stops[k][1] + f * (stops[k + 1][1] - stops[k][1])),
+	         (int)(stops[k][2] + f * (stops[k + 1][2] - stops[k][2])));
 }
 
 int
@@ -130,8 +130,8 @@ rp_host_mechanisms(struct db *db, const char *description)
 
 	if (description == NULL ||
 	    sqlite3_prepare_v2(db_sqlite(db),
-			       "SELECT value FROM json_each(?, '$.mechanisms')",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT value FROM json_each(?, '$.mechanisms')",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return v;
 	sqlite3_bind_text(st, 1, description, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -177,10 +177,10 @@ find_by_space(struct db *db, const char *name)
 	int64_t id = 0;
 
 	if (sqlite3_prepare_v2(db_sqlite(db),
-			       "SELECT e.id FROM explorations e JOIN spaces s "
-			       "ON s.id = e.space_id WHERE s.name = ? ORDER BY "
-			       "e.started DESC, e.id DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT e.id FROM explorations e JOIN spaces s "
+	                       "ON s.id = e.space_id WHERE s.name = ? ORDER BY "
+	                       "e.started DESC, e.id DESC LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -191,7 +191,7 @@ find_by_space(struct db *db, const char *name)
 
 int
 rp_find(struct db *db, int64_t id, const char *app, const char *spec,
-	int64_t *out)
+        int64_t *out)
 {
 	struct find_arg f = {.app = app};
 	struct db_exploration e;
@@ -203,7 +203,7 @@ rp_find(struct db *db, int64_t id, const char *app, const char *spec,
 			return FX_EXIT_ENV;
 		if (rc == 0) {
 			log_errx("database '%s' has no exploration %" PRId64,
-				 db_path(db), id);
+			         db_path(db), id);
 			return FX_EXIT_USAGE;
 		}
 		db_exploration_free(&e);
@@ -225,8 +225,8 @@ rp_find(struct db *db, int64_t id, const char *app, const char *spec,
 		*out = find_by_space(db, cs_space_name(sp));
 		if (*out <= 0)
 			log_errx("database '%s' has no exploration of space "
-				 "'%s' (from '%s')",
-				 db_path(db), cs_space_name(sp), spec);
+			         "'%s' (from '%s')",
+			         db_path(db), cs_space_name(sp), spec);
 		cs_free(sp);
 		return *out > 0 ? FX_EXIT_OK : FX_EXIT_USAGE;
 	}
@@ -241,15 +241,15 @@ rp_find(struct db *db, int64_t id, const char *app, const char *spec,
 	if (f.id <= 0) {
 		if (app == NULL)
 			log_errx("database '%s' holds no exploration yet",
-				 db_path(db));
+			         db_path(db));
 		else if (f.seen.len == 0)
 			log_errx("database '%s' holds no exploration yet "
-				 "(none of '%s')",
-				 db_path(db), app);
+			         "(none of '%s')",
+			         db_path(db), app);
 		else
 			log_errx("database '%s' has no exploration of '%s'; "
-				 "it has explorations of %s",
-				 db_path(db), app, f.seen.buf);
+			         "it has explorations of %s",
+			         db_path(db), app, f.seen.buf);
 		sb_free(&f.seen);
 		return FX_EXIT_USAGE;
 	}
@@ -266,14 +266,15 @@ load_keys(struct db *db, struct rp_report *r)
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(db_sqlite(db),
-			       "SELECT s.name, s.digest, s.path, h.fingerprint, "
-			       "h.description, v.revision, "
-			       "json_valid(h.description) FROM explorations e "
-			       "JOIN spaces s ON s.id = e.space_id JOIN hosts "
-			       "h ON h.id = e.host_id JOIN revisions v ON "
-			       "v.id = e.revision_id WHERE e.id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	            db_sqlite(db),
+	            "SELECT s.name, s.digest, s.path, h.fingerprint, "
+	            "h.description, v.revision, "
+	            "json_valid(h.description) FROM explorations e "
+	            "JOIN spaces s ON s.id = e.space_id JOIN hosts "
+	            "h ON h.id = e.host_id JOIN revisions v ON "
+	            "v.id = e.revision_id WHERE e.id = ?",
+	            -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, r->ex.id);
 	if (sqlite3_step(st) != SQLITE_ROW)
@@ -289,8 +290,8 @@ load_keys(struct db *db, struct rp_report *r)
 out:
 	if (rc != 0)
 		log_errx("database '%s': cannot read the space, host and "
-			 "revision of exploration %" PRId64 ": %s",
-			 db_path(db), r->ex.id, sqlite3_errmsg(db_sqlite(db)));
+		         "revision of exploration %" PRId64 ": %s",
+		         db_path(db), r->ex.id, sqlite3_errmsg(db_sqlite(db)));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -327,9 +328,9 @@ load_space(struct rp_report *r, const char *spec)
 		r->sp = cs_load_app(r->ex.app, &err);
 		if (r->sp == NULL) {
 			snprintf(err.msg, sizeof(err.msg),
-				 "the space file is gone");
+			         "the space file is gone");
 			snprintf(err.file, sizeof(err.file), "%s",
-				 r->space_path);
+			         r->space_path);
 			err.line = 0;
 		}
 	} else {
@@ -341,17 +342,17 @@ load_space(struct rp_report *r, const char *spec)
 	if (r->sp == NULL) {
 		cs_error_format(&err, msg, sizeof(msg));
 		log_errx("cannot load the space of exploration %" PRId64
-			 ": %s (give the space file with --spec FILE)",
-			 r->ex.id, msg);
+		         ": %s (give the space file with --spec FILE)",
+		         r->ex.id, msg);
 		return FX_EXIT_USAGE;
 	}
 
 	r->space_used = xstrdup(cs_space_path(r->sp));
 	if (strcmp(cs_space_name(r->sp), r->space_name) != 0) {
 		log_errx("'%s' is space '%s', but exploration %" PRId64
-			 " explored space '%s'",
-			 r->space_used, cs_space_name(r->sp), r->ex.id,
-			 r->space_name);
+		         " explored space '%s'",
+		         r->space_used, cs_space_name(r->sp), r->ex.id,
+		         r->space_name);
 		return FX_EXIT_USAGE;
 	}
 	r->space_changed = strcmp(cs_space_digest(r->sp), r->space_digest);
@@ -360,14 +361,14 @@ load_space(struct rp_report *r, const char *spec)
 
 /* Nodes by configuration id: ids are small and dense in one file. */
 struct node_index {
-	int cap;	/* of nodes[] */
-	int *map;	/* config id -> node index + 1 */
+	int cap;  /* of nodes[] */
+	int *map; /* config id -> node index + 1 */
 	int64_t nmap;
 };
 
 static struct rp_node *
 node_get(struct rp_report *r, int64_t config_id, const char *name,
-	 struct node_index *ix)
+         struct node_index *ix)
 {
 	if (config_id < ix->nmap && ix->map[config_id] > 0)
 		return &r->nodes[ix->map[config_id] - 1];
@@ -423,8 +424,8 @@ static int
 take_decision(const struct db_decision *d, void *arg)
 {
 	struct decision_arg *a = arg;
-	struct rp_node *n = node_get(a->r, d->config_id, d->config_name,
-				     &a->ix);
+	struct rp_node *n =
+	        node_get(a->r, d->config_id, d->config_name, &a->ix);
 	int was_inferred = n->inferred && n->pass >= 0;
 
 	switch (d->kind) {
@@ -462,26 +463,26 @@ load_border(struct db *db, struct rp_report *r, struct node_index *ix)
 	int rc;
 
 	if (sqlite3_prepare_v2(db_sqlite(db),
-			       "SELECT b.config_id, c.name, b.side FROM border "
-			       "b JOIN configurations c ON c.id = b.config_id "
-			       "WHERE b.exploration_id = ? ORDER BY b.rank",
-			       -1, &st, NULL) != SQLITE_OK) {
+	                       "SELECT b.config_id, c.name, b.side FROM border "
+	                       "b JOIN configurations c ON c.id = b.config_id "
+	                       "WHERE b.exploration_id = ? ORDER BY b.rank",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		log_errx("database '%s': cannot read the border: %s",
-			 db_path(db), sqlite3_errmsg(db_sqlite(db)));
+		         db_path(db), sqlite3_errmsg(db_sqlite(db)));
 		return -1;
 	}
 	sqlite3_bind_int64(st, 1, r->ex.id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int max_pass = strcmp((const char *)sqlite3_column_text(st, 2),
-				      "max-pass") == 0;
+		                      "max-pass") == 0;
 
 		n = node_get(r, sqlite3_column_int64(st, 0),
-			     (const char *)sqlite3_column_text(st, 1), ix);
+		             (const char *)sqlite3_column_text(st, 1), ix);
 		n->border = max_pass ? 1 : -1;
 		if (n->inferred && n->pass < 0) {
 			n->pass = max_pass;
-			n->kind = max_pass ? DB_INFERRED_PASS
-					   : DB_INFERRED_MISS;
+			n->kind =
+			        max_pass ? DB_INFERRED_PASS : DB_INFERRED_MISS;
 		}
 	}
 	sqlite3_finalize(st);
@@ -496,8 +497,8 @@ stored_score(struct db *db, int64_t config_id)
 	double s = 0;
 
 	if (sqlite3_prepare_v2(db_sqlite(db),
-			       "SELECT score FROM configurations WHERE id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT score FROM configurations WHERE id = ?",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, config_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -512,9 +513,9 @@ describe(struct rp_node *n)
 {
 	const char *at = strchr(n->name, '@');
 	const char *slash = strchr(n->name, '/');
-	size_t plen = at != NULL ? (size_t)(at - n->name)
-		      : slash != NULL ? (size_t)(slash - n->name)
-				      : strlen(n->name);
+	size_t plen = at != NULL      ? (size_t)(at - n->name)
+	              : slash != NULL ? (size_t)(slash - n->name)
+	                              : strlen(n->name);
 	struct strbuf sb;
 
 	sb_init(&sb);
@@ -530,7 +531,7 @@ describe(struct rp_node *n)
 	n->parts = sb_detach(&sb);
 	if (at != NULL)
 		n->mechanism = slash != NULL ? xstrndup(at + 1, slash - at - 1)
-					     : xstrdup(at + 1);
+		                             : xstrdup(at + 1);
 	else
 		n->mechanism = xstrdup("none");
 	sb_init(&sb);
@@ -653,7 +654,7 @@ mark_pareto(struct rp_report *r)
 			    rp_better(r, y->value, x->value))
 				dominated = 1;
 			else if (y->score > x->score + SCORE_EPS &&
-				 !rp_better(r, x->value, y->value))
+			         !rp_better(r, x->value, y->value))
 				dominated = 1;
 		}
 		x->pareto = !dominated;
@@ -663,7 +664,7 @@ mark_pareto(struct rp_report *r)
 /* hi is better than lo beyond their intervals (medians when none). */
 static int
 clearly_better(const struct rp_report *r, const struct rp_node *hi,
-	       const struct rp_node *lo)
+               const struct rp_node *lo)
 {
 	int intervals = hi->ci_high > hi->ci_low && lo->ci_high > lo->ci_low;
 
@@ -693,9 +694,9 @@ find_violations(struct rp_report *r)
 				continue;
 			if (r->nviolations == cap) {
 				cap = cap ? 2 * cap : 16;
-				r->violations = xrealloc(
-					r->violations,
-					cap * sizeof(*r->violations));
+				r->violations =
+				        xrealloc(r->violations,
+				                 cap * sizeof(*r->violations));
 			}
 			r->violations[r->nviolations].lo = i;
 			r->violations[r->nviolations++].hi = j;
@@ -722,7 +723,7 @@ by_score_desc(const void *pa, const void *pb)
  */
 int
 rp_hasse(const struct rp_report *r, const char *member,
-	 struct rp_edge **edges_out)
+         struct rp_edge **edges_out)
 {
 	int *below = xcalloc(r->nnodes + 1, sizeof(int));
 	int *covers = xcalloc(r->nnodes + 1, sizeof(int));
@@ -738,7 +739,7 @@ rp_hasse(const struct rp_report *r, const char *member,
 		for (int x = 0; x < r->nnodes; x++)
 			if (member[x] && x != y &&
 			    cs_compare(r->sp, &r->nodes[x].cfg,
-				       &r->nodes[y].cfg) == CS_LESS)
+			               &r->nodes[y].cfg) == CS_LESS)
 				below[nb++] = x;
 		qsort(below, nb, sizeof(int), by_score_desc);
 		for (int k = 0; k < nb; k++) {
@@ -746,7 +747,7 @@ rp_hasse(const struct rp_report *r, const char *member,
 
 			for (int c = 0; !covered && c < nc; c++)
 				covered = cs_leq(r->sp, &r->nodes[x].cfg,
-						 &r->nodes[covers[c]].cfg);
+				                 &r->nodes[covers[c]].cfg);
 			if (covered)
 				continue;
 			covers[nc++] = x;
@@ -794,7 +795,7 @@ choose_drawn(struct rp_report *r)
 			if (j != i && r->nodes[j].pass == 0 &&
 			    r->nodes[j].parsed &&
 			    cs_compare(r->sp, &r->nodes[j].cfg, &x->cfg) ==
-				    CS_LESS)
+			            CS_LESS)
 				minimal = 0;
 		if (minimal) {
 			x->drawn = 1;
@@ -839,7 +840,7 @@ derive(struct rp_report *r)
 		nparsed += r->nodes[i].parsed;
 	for (int i = 0; i < r->nnodes; i++)
 		member[i] = nparsed <= HASSE_MAX ? r->nodes[i].parsed
-						 : r->nodes[i].drawn;
+		                                 : r->nodes[i].drawn;
 	r->nedges = rp_hasse(r, member, &r->edges);
 	free(member);
 	assign_layers(r, r->edges, r->nedges);
@@ -859,7 +860,7 @@ rp_load(struct db *db, int64_t id, const char *spec, struct rp_report *r)
 	if (rc <= 0) {
 		if (rc == 0)
 			log_errx("database '%s' has no exploration %" PRId64,
-				 db_path(db), id);
+			         db_path(db), id);
 		return rc == 0 ? FX_EXIT_USAGE : FX_EXIT_ENV;
 	}
 	if (load_keys(db, r) != 0)
@@ -880,13 +881,13 @@ rp_load(struct db *db, int64_t id, const char *spec, struct rp_report *r)
 
 		describe(n);
 		n->parsed = cs_parse(r->sp, n->name, &n->cfg, msg,
-				     sizeof(msg)) == 0;
+		                     sizeof(msg)) == 0;
 		n->score = n->parsed ? cs_score(r->sp, &n->cfg)
-				     : stored_score(db, n->config_id);
+		                     : stored_score(db, n->config_id);
 		if (!n->parsed)
 			log_warnx("configuration '%s' is not in space file "
-				  "'%s' any more: %s",
-				  n->name, r->space_used, msg);
+			          "'%s' any more: %s",
+			          n->name, r->space_used, msg);
 	}
 	count(r);
 	derive(r);

@@ -31,28 +31,28 @@
 
 struct rp_node {
 	int64_t config_id;
-	char *name;	   /* canonical name as stored */
-	char *parts;	   /* "lwip | newlib+redis | uksched" */
-	char *mechanism;   /* "none", "mpk", ... */
-	char *hardening;   /* "lwip=sanitize, redis=sanitize" or "-" */
+	char *name;      /* canonical name as stored */
+	char *parts;     /* "lwip | newlib+redis | uksched" */
+	char *mechanism; /* "none", "mpk", ... */
+	char *hardening; /* "lwip=sanitize, redis=sanitize" or "-" */
 	int compartments;
 	struct cs_config cfg;
-	int parsed;	   /* the name is a configuration of the space */
-	double score;	   /* cs_score, or the stored score if not parsed */
+	int parsed;        /* the name is a configuration of the space */
+	double score;      /* cs_score, or the stored score if not parsed */
 	enum db_kind kind; /* the outcome that stands, see rp_load() */
-	int inferred;	   /* the outcome was inferred, not measured */
-	int pass;	   /* -1 unknown, 0 misses, 1 meets the budget */
+	int inferred;      /* the outcome was inferred, not measured */
+	int pass;          /* -1 unknown, 0 misses, 1 meets the budget */
 	int has_value;
 	double value, ci_low, ci_high;
 	int samples;
-	char *reason;	   /* of the decision that stands, or NULL */
+	char *reason;      /* of the decision that stands, or NULL */
 	int64_t source_id; /* config an inference came from, or 0 */
-	int rank;	   /* 1-based in the ranking, 0 when not ranked */
+	int rank;          /* 1-based in the ranking, 0 when not ranked */
 	int pareto;
-	int border;	   /* 1 max-pass, -1 min-miss, 0 neither */
-	int contradicted;  /* verified measurement disagrees */
-	int layer;	   /* Hasse diagram layer from the bottom */
-	int drawn;	   /* part of the drawn region */
+	int border;       /* 1 max-pass, -1 min-miss, 0 neither */
+	int contradicted; /* verified measurement disagrees */
+	int layer;        /* Hasse diagram layer from the bottom */
+	int drawn;        /* part of the drawn region */
 };
 
 struct rp_edge {
@@ -99,7 +99,7 @@ struct rp_report {
  * set, FX_EXIT_USAGE (logged) when there is none.
  */
 int rp_find(struct db *db, int64_t id, const char *app, const char *spec,
-	    int64_t *out);
+            int64_t *out);
 
 /**
  * Load exploration @id into @r.  @spec, when not NULL, is the space file
@@ -126,7 +126,7 @@ void rp_strv_free(char **v);
  * into *edges (free() it).  Returns their number.
  */
 int rp_hasse(const struct rp_report *r, const char *member,
-	     struct rp_edge **edges);
+             struct rp_edge **edges);
 /**
  * The fill colour of a measured value (viridis-like: dark is worse, light
  * is better in the metric's direction) as "#rrggbb" into @out[8].
@@ -135,8 +135,7 @@ void rp_colour(const struct rp_report *r, double value, char out[8]);
 /** Append @v so that strtod() reads back the same double. */
 void rp_add_exact(struct strbuf *sb, double v);
 /** Append @text at column @indent, broken at '|', ',' or ' ' to fit 80. */
-void rp_add_wrapped(struct strbuf *sb, const char *text, int col,
-		    int indent);
+void rp_add_wrapped(struct strbuf *sb, const char *text, int col, int indent);
 
 /* Outputs: each returns an fx_exit code. */
 int rp_text(const struct rp_report *r, FILE *out, int colour);
@@ -149,14 +148,14 @@ int rp_html(const struct rp_report *r, struct strbuf *out);
  * Compare exploration @old_id with @new_id (same space, another host or
  * revision) as text.  Returns an fx_exit code.
  */
-int rp_compare(struct db *db, int64_t old_id, int64_t new_id,
-	       const char *spec, FILE *out, int colour);
+int rp_compare(struct db *db, int64_t old_id, int64_t new_id, const char *spec,
+               FILE *out, int colour);
 /**
  * Choose the pair for rp_compare(): @new_id (or the newest of @app /
  * @spec when 0) and the newest older exploration of the same space name
  * and metric on another host or revision.  FX_EXIT_USAGE when none.
  */
 int rp_find_pair(struct db *db, int64_t new_id, const char *app,
-		 const char *spec, int64_t *old_id, int64_t *out_new);
+                 const char *spec, int64_t *old_id, int64_t *out_new);
 
 #endif /* FX_REPORT_H */

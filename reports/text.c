@@ -3,6 +3,7 @@
  * terminal.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +17,8 @@ struct style {
 };
 
 static const struct style plain = {"", "", "", "", ""};
-static const struct style ansi = {"\033[1m", "\033[33m", "\033[32m",
-				  "\033[31m", "\033[0m"};
+static const struct style ansi = {"\033[1m", "\033[33m", "\033[32m", "\033[31m",
+                                  "\033[0m"};
 
 void
 rp_add_wrapped(struct strbuf *sb, const char *text, int col, int indent)
@@ -84,7 +85,7 @@ add_value(struct strbuf *sb, const struct rp_node *n, int width)
 
 static void
 add_percent(struct strbuf *sb, const struct rp_report *r,
-	    const struct rp_node *n)
+            const struct rp_node *n)
 {
 	double p = n->has_value ? rp_percent(r, n->value) : -1;
 
@@ -95,24 +96,23 @@ add_percent(struct strbuf *sb, const struct rp_report *r,
 }
 
 static void
-add_header(struct strbuf *sb, const struct rp_report *r,
-	   const struct style *s)
+add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 {
 	const struct db_exploration *e = &r->ex;
 
 	sb_addf(sb, "%sExploration %" PRId64 " of %s%s (%s)\n", s->bold, e->id,
-		r->space_name, s->off, e->status);
+	        r->space_name, s->off, e->status);
 	sb_addf(sb, "  %-11s", "space");
 	rp_add_wrapped(sb, r->space_path, 13, 13);
 	sb_addf(sb, "  %-11s%.0f configurations, application '%s'\n", "size",
-		e->space_size, e->app);
+	        e->space_size, e->app);
 	sb_addf(sb, "  %-11s%s\n", "host", r->host_fingerprint);
 	sb_addf(sb, "  %-11s", "revision");
 	rp_add_wrapped(sb, r->revision, 13, 13);
 	sb_addf(sb, "  %-11s%s, evaluator %s, toolchain %s\n", "strategy",
-		e->strategy, e->evaluator, e->toolchain);
+	        e->strategy, e->evaluator, e->toolchain);
 	sb_addf(sb, "  %-11s%s (%s is better)\n", "metric", e->metric,
-		e->direction);
+	        e->direction);
 	sb_addf(sb, "  %-11s", "baseline");
 	if (e->has_baseline)
 		rp_add_number(sb, e->baseline);
@@ -123,11 +123,11 @@ add_header(struct strbuf *sb, const struct rp_report *r,
 		rp_add_number(sb, e->budget_value);
 		if (rp_percent(r, e->budget_value) >= 0)
 			sb_addf(sb, " (%.1f%% of the baseline)",
-				rp_percent(r, e->budget_value));
+			        rp_percent(r, e->budget_value));
 		sb_addf(sb, ", given as '%s'", e->budget);
 	} else {
 		sb_addf(sb, "'%s' (no number until the baseline is in)",
-			e->budget);
+		        e->budget);
 	}
 	sb_addf(sb, "\n  %-11s%s", "started", e->started);
 	if (e->finished != NULL)
@@ -138,24 +138,25 @@ add_header(struct strbuf *sb, const struct rp_report *r,
 		rp_add_wrapped(sb, e->message, 13, 13);
 	}
 	if (r->space_changed) {
-		sb_addf(sb, "%s  warning: the space file changed since this "
-			    "exploration%s\n",
-			s->warn, s->off);
+		sb_addf(sb,
+		        "%s  warning: the space file changed since this "
+		        "exploration%s\n",
+		        s->warn, s->off);
 		sb_addf(sb, "  (recorded digest %s, now %s in '%s');\n",
-			r->space_digest, cs_space_digest(r->sp), r->space_used);
+		        r->space_digest, cs_space_digest(r->sp), r->space_used);
 		sb_adds(sb, "  order, covers and scores below come from the "
-			    "file as it is now.\n");
+		            "file as it is now.\n");
 	}
 	if (strcmp(e->status, "running") == 0 ||
 	    strcmp(e->status, "stopped") == 0)
-		sb_addf(sb, "%s  the exploration is %s: what follows is what "
-			    "it knows so far%s\n",
-			s->warn, e->status, s->off);
+		sb_addf(sb,
+		        "%s  the exploration is %s: what follows is what "
+		        "it knows so far%s\n",
+		        s->warn, e->status, s->off);
 }
 
 static void
-add_counts(struct strbuf *sb, const struct rp_report *r,
-	   const struct style *s)
+add_counts(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 {
 	const struct rp_counts *c = &r->counts;
 	double named = r->nnodes;
@@ -163,20 +164,22 @@ add_counts(struct strbuf *sb, const struct rp_report *r,
 	sb_addf(sb, "\n%sOutcomes%s\n", s->bold, s->off);
 	sb_addf(sb, "  %-11s%d\n", "evaluated", c->evaluated + c->verified);
 	sb_addf(sb, "  %-11s%d (%d meet the budget, %d miss it)\n", "inferred",
-		c->inferred_pass + c->inferred_miss, c->inferred_pass,
-		c->inferred_miss);
+	        c->inferred_pass + c->inferred_miss, c->inferred_pass,
+	        c->inferred_miss);
 	sb_addf(sb, "  %-11s%d\n", "failed", c->failed);
 	sb_addf(sb, "  %-11s%d\n", "skipped", c->skipped);
 	sb_addf(sb, "  %-11s%d\n", "uncertain", c->uncertain);
 	if (c->verified > 0)
-		sb_addf(sb, "  %-11s%d inferred then measured, %d "
-			    "contradicted\n",
-			"verified", c->verified, c->contradicted);
+		sb_addf(sb,
+		        "  %-11s%d inferred then measured, %d "
+		        "contradicted\n",
+		        "verified", c->verified, c->contradicted);
 	if (r->ex.space_size > named)
-		sb_addf(sb, "  %-11s%.0f of %.0f (their outcome follows from "
-			    "the border)\n",
-			"not named", r->ex.space_size - named,
-			r->ex.space_size);
+		sb_addf(sb,
+		        "  %-11s%.0f of %.0f (their outcome follows from "
+		        "the border)\n",
+		        "not named", r->ex.space_size - named,
+		        r->ex.space_size);
 }
 
 static void
@@ -190,12 +193,12 @@ add_config_block(struct strbuf *sb, const struct rp_node *n)
 }
 
 static void
-add_ranking(struct strbuf *sb, const struct rp_report *r,
-	    const struct style *s)
+add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 {
-	sb_addf(sb, "\n%sSafest configurations within the budget%s: %d "
-		    "maximal\n",
-		s->bold, s->off, r->nranking);
+	sb_addf(sb,
+	        "\n%sSafest configurations within the budget%s: %d "
+	        "maximal\n",
+	        s->bold, s->off, r->nranking);
 	if (r->nranking == 0) {
 		sb_adds(sb, "  none meets the budget");
 		if (!r->ex.has_budget_value)
@@ -204,12 +207,12 @@ add_ranking(struct strbuf *sb, const struct rp_report *r,
 		return;
 	}
 	sb_addf(sb, "  %4s %6s %12s  %-20s %7s\n", "rank", "score",
-		r->ex.metric, "95% CI", "% base");
+	        r->ex.metric, "95% CI", "% base");
 	for (int k = 0; k < r->nranking; k++) {
 		const struct rp_node *n = &r->nodes[r->ranking[k]];
 
 		sb_addf(sb, "  %s%4d%s %6.1f ", s->good, n->rank, s->off,
-			n->score);
+		        n->score);
 		add_value(sb, n, 12);
 		sb_adds(sb, "  ");
 		add_ci(sb, n);
@@ -239,8 +242,7 @@ by_score(const void *pa, const void *pb)
 }
 
 static void
-add_pareto(struct strbuf *sb, const struct rp_report *r,
-	   const struct style *s)
+add_pareto(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 {
 	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
 	int n = 0;
@@ -250,12 +252,13 @@ add_pareto(struct strbuf *sb, const struct rp_report *r,
 			idx[n++] = i;
 	sort_report = r;
 	qsort(idx, n, sizeof(int), by_score);
-	sb_addf(sb, "\n%sPareto set%s: %d (no other measured configuration "
-		    "is as safe by score\nand better in %s)\n",
-		s->bold, s->off, n, r->ex.metric);
+	sb_addf(sb,
+	        "\n%sPareto set%s: %d (no other measured configuration "
+	        "is as safe by score\nand better in %s)\n",
+	        s->bold, s->off, n, r->ex.metric);
 	if (n > 0)
 		sb_addf(sb, "  %6s %12s %7s  %s\n", "score", r->ex.metric,
-			"% base", "configuration");
+		        "% base", "configuration");
 	for (int k = 0; k < n; k++) {
 		const struct rp_node *x = &r->nodes[idx[k]];
 
@@ -271,7 +274,7 @@ add_pareto(struct strbuf *sb, const struct rp_report *r,
 
 static void
 add_listed(struct strbuf *sb, const struct rp_report *r, enum db_kind kind,
-	   const char *title, const struct style *s)
+           const char *title, const struct style *s)
 {
 	int n = 0;
 
@@ -305,17 +308,34 @@ add_listed(struct strbuf *sb, const struct rp_report *r, enum db_kind kind,
 		sb_addf(sb, "  ... and %d more\n", n - MAX_LISTED);
 }
 
+static double
+violation_size(const struct rp_report *r, const struct rp_violation *v)
+{
+	double lo = r->nodes[v->lo].value, hi = r->nodes[v->hi].value;
+
+	return lo != 0 ? fabs(hi - lo) / fabs(lo) : fabs(hi - lo);
+}
+
+static int
+by_violation(const void *pa, const void *pb)
+{
+	double a = violation_size(sort_report, pa);
+	double b = violation_size(sort_report, pb);
+
+	return a > b ? -1 : a < b ? 1 : 0;
+}
+
 static void
 add_violations(struct strbuf *sb, const struct rp_report *r,
-	       const struct style *s)
+               const struct style *s)
 {
+	struct rp_violation *v;
 	int n = r->nviolations + r->counts.contradicted;
 
-	sb_addf(sb, "\n%sMonotonicity violations%s: %d\n", s->bold, s->off,
-		n);
+	sb_addf(sb, "\n%sMonotonicity violations%s: %d\n", s->bold, s->off, n);
 	if (n == 0) {
 		sb_adds(sb, "  none found: no measured configuration is "
-			    "clearly better than a less safe one\n");
+		            "clearly better than a less safe one\n");
 		return;
 	}
 	for (int i = 0; i < r->nnodes; i++) {
@@ -323,26 +343,36 @@ add_violations(struct strbuf *sb, const struct rp_report *r,
 
 		if (!x->contradicted)
 			continue;
-		sb_adds(sb, "  verified against its inference: ");
+		sb_adds(sb, "  measured against its inference: ");
 		rp_add_wrapped(sb, x->name, 35, 4);
 	}
-	for (int v = 0; v < r->nviolations && v < MAX_LISTED; v++) {
-		const struct rp_node *lo = &r->nodes[r->violations[v].lo];
-		const struct rp_node *hi = &r->nodes[r->violations[v].hi];
+	if (r->nviolations == 0)
+		return;
+	sb_adds(sb, "  pairs where the safer configuration measured better "
+	            "(beyond both\n  intervals when there are intervals; "
+	            "largest first):\n");
+	v = xmalloc(r->nviolations * sizeof(*v));
+	memcpy(v, r->violations, r->nviolations * sizeof(*v));
+	sort_report = r;
+	qsort(v, r->nviolations, sizeof(*v), by_violation);
+	for (int k = 0; k < r->nviolations && k < MAX_LISTED; k++) {
+		const struct rp_node *lo = &r->nodes[v[k].lo];
+		const struct rp_node *hi = &r->nodes[v[k].hi];
 
-		sb_adds(sb, "  safer ");
-		rp_add_wrapped(sb, hi->name, 8, 4);
-		sb_adds(sb, "    measured ");
-		rp_add_number(sb, hi->value);
-		sb_adds(sb, ", better than less safe\n  ");
-		rp_add_wrapped(sb, lo->name, 2, 4);
-		sb_adds(sb, "    measured ");
-		rp_add_number(sb, lo->value);
-		sb_addc(sb, '\n');
+		sb_addf(sb, "  %+6.1f%%  safer     ",
+		        100 * (hi->value - lo->value) / fabs(lo->value));
+		add_value(sb, hi, 8);
+		sb_adds(sb, "  ");
+		rp_add_wrapped(sb, hi->name, 31, 31);
+		sb_addf(sb, "%11sless safe ", "");
+		add_value(sb, lo, 8);
+		sb_adds(sb, "  ");
+		rp_add_wrapped(sb, lo->name, 31, 31);
 	}
 	if (r->nviolations > MAX_LISTED)
-		sb_addf(sb, "  ... and %d more pairs\n",
-			r->nviolations - MAX_LISTED);
+		sb_addf(sb, "  ... and %d more pairs (all of them in --json)\n",
+		        r->nviolations - MAX_LISTED);
+	free(v);
 }
 
 int
