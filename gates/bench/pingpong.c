@@ -1,11 +1,12 @@
 /*
  * The reference for the proc gate: a bare shared-memory ping-pong between
- * two processes, with the same wait policy as the gate (spin briefly,
- * then sleep on a futex).  Prints the median round trip over batches:
+ * two processes, with the same wait policy as the gate (spin for an
+ * adaptive while, then sleep on a futex).  Prints the median round trip over batches:
  *
- *	pingpong [COUNT [SPIN]]   ->   "bare_ns=X"
+ *	pingpong [COUNT [SPIN [YIELDS]]]   ->   "bare_ns=X"
  */
 #include <linux/futex.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +26,27 @@ struct slot {
 	uint32_t value;
 } __attribute__((aligned(64)));
 
+#define MIN_SPIN 16
+
+static int spin_max = 4000;
 static int spin = 4000;
+static int yields = 4;
+
+/* The gate's adaptation (gates/proc/proc.c), verbatim in effect. */
+static void
+learn(int spun, int got)
+{
+	if (got) {
+		if (2 * spun + MIN_SPIN > spin)
+			spin = 2 * spun + MIN_SPIN;
+		if (spin > spin_max)
+			spin = spin_max;
+	} else {
+		spin /= 2;
+		if (spin < MIN_SPIN)
+			spin = spin_max ? MIN_SPIN : 0;
+	}
+}
 
 static uint64_t
 now_ns(void)
@@ -48,11 +69,20 @@ static uint32_t
 take(struct slot *s)
 {
 	uint32_t w, v;
+	int i;
 
-	for (int i = 0; i < spin; i++) {
+	for (i = 0; i < spin; i++) {
+		if (atomic_load(&s->word) == FULL) {
+			learn(i, 1);
+			goto got;
+		}
+		__builtin_ia32_pause();
+	}
+	learn(i, 0);
+	for (i = 0; i < yields; i++) {
+		sched_yield();
 		if (atomic_load(&s->word) == FULL)
 			goto got;
-		__builtin_ia32_pause();
 	}
 	for (;;) {
 		w = EMPTY;
@@ -89,7 +119,9 @@ main(int argc, char **argv)
 	pid_t pid;
 
 	if (argc > 2)
-		spin = atoi(argv[2]);
+		spin = spin_max = atoi(argv[2]);
+	if (argc > 3)
+		yields = atoi(argv[3]);
 	s = mmap(NULL, 2 * sizeof(*s), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s == MAP_FAILED)

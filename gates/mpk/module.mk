@@ -24,11 +24,23 @@ MPK_GT_BINS := $(MPK_GUEST_DIR)/gatetest-mpk $(MPK_GUEST_DIR)/gatetest-fcall \
 	$(MPK_GUEST_DIR)/gatetest-proc
 MPK_GUEST_BINS := $(MPK_GUEST_DIR)/pkey_basic $(MPK_GT_BINS)
 MPK_GUEST_RUN := $(MPK_GUEST_DIR)/pkey_basic test/qemu/guest/mpk_gatetest.sh \
+	test/qemu/guest/mpk_isolation.sh test/qemu/guest/mpk_httpd.sh \
+	test/qemu/guest/mpk_kvstore.sh test/qemu/guest/mpk_sqlite.sh \
 	test/qemu/guest/gate_bench.sh
+# Images the generator builds (test/qemu/build-images.sh), and the host
+# tools the guest scripts drive them with (those present are copied in).
+MPK_IMAGES := iso-mpk iso-proc iso-fcall httpd-mpk kvstore-mpk sqlite-mpk
+MPK_IMG_DIR := $(MPK_GUEST_DIR)/img
+MPK_TOOLS := $(wildcard /usr/bin/wrk /usr/bin/redis-cli /usr/bin/redis-benchmark)
 MPK_QEMU_FLAGS ?=
 
-.PHONY: mpk-check mpk-guest
+.PHONY: mpk-check mpk-guest mpk-images
 mpk-guest: $(MPK_GUEST_BINS)
+
+# A failed image build is a result the guest test reports, not a stop.
+mpk-images: $(BUILD)/flexexplore
+	-$(Q)test/qemu/build-images.sh $(CURDIR)/$(BUILD)/flexexplore \
+		$(CURDIR)/$(MPK_IMG_DIR)
 
 $(MPK_GUEST_DIR)/pkey_basic: test/qemu/guest/pkey_basic.c
 	@mkdir -p $(dir $@)
@@ -56,8 +68,11 @@ $(MPK_GUEST_DIR)/gatetest-proc: $(MPK_GT_DEPS) gates/proc/proc.c
 		test/qemu/guest/gatetest.c $(MPK_PLAT_SRCS) \
 		gates/proc/proc.c $(MPK_GT_LINK) -lseccomp
 
-mpk-check: mpk-guest
+mpk-check: mpk-guest mpk-images
 	$(Q)test/qemu/fx-qemu.sh -o $(MPK_GUEST_DIR)/out $(MPK_QEMU_FLAGS) \
-		$(MPK_GT_BINS:%=-f %) $(MPK_GUEST_RUN)
+		$(MPK_GT_BINS:%=-f %) \
+		$(foreach i,$(MPK_IMAGES),$(if $(wildcard $(MPK_IMG_DIR)/$(i)/image),-f $(MPK_IMG_DIR)/$(i)/image:/fx/img/$(i))) \
+		$(foreach t,$(MPK_TOOLS),-f $(t):/fx/bin/$(notdir $(t))) \
+		-f os/apps/httpd/content:/fx/content $(MPK_GUEST_RUN)
 
 endif

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -31,7 +32,9 @@
 #include "../../os/plat/plat_core.h"
 #include "../gate.h"
 
-#define PROC_DEFAULT_SPIN 4000
+#define PROC_DEFAULT_SPIN 4000 /* most iterations a wait spins */
+#define PROC_MIN_SPIN 16
+#define PROC_DEFAULT_YIELDS 4 /* sched_yield()s between spin and sleep */
 #define PROC_MAX_SYSCALL 512
 
 enum inbox_word {
@@ -74,7 +77,9 @@ static const char *const proc_core_syscalls[] = {
 static struct proc_shared *proc_sh;
 static const struct gate_image *proc_img;
 static int proc_self;
-static int proc_spin = PROC_DEFAULT_SPIN;
+static int proc_spin_max = PROC_DEFAULT_SPIN;
+static int proc_spin = PROC_DEFAULT_SPIN; /* the next wait's spin */
+static int proc_yields = PROC_DEFAULT_YIELDS;
 static pid_t proc_pids[GATE_MAX_COMPARTMENTS];
 static volatile sig_atomic_t proc_stopping;
 static __thread int proc_is_control; /* this thread may use gates */
@@ -105,18 +110,54 @@ proc_post(struct proc_inbox *in)
 		futex(&in->word, FUTEX_WAKE, 1);
 }
 
+/*
+ * How long to spin before sleeping adapts, per process: a message that
+ * arrived while spinning lets the next wait spin up to twice as long as
+ * that one took; a spin that ended in sleep was wasted and halves the
+ * next.  On an idle many-core host the partner answers within the spin
+ * and no one sleeps; where processes outnumber free cores, spinning only
+ * delays the partner that needs the core, and the spin shrinks away.
+ */
+static void
+proc_spin_learn(int spun, int got)
+{
+	if (got) {
+		if (2 * spun + PROC_MIN_SPIN > proc_spin)
+			proc_spin = 2 * spun + PROC_MIN_SPIN;
+		if (proc_spin > proc_spin_max)
+			proc_spin = proc_spin_max;
+	proc_yields = (int)plat_option_long("gate-yields", PROC_DEFAULT_YIELDS);
+	} else {
+		proc_spin /= 2;
+		if (proc_spin < PROC_MIN_SPIN)
+			proc_spin = proc_spin_max ? PROC_MIN_SPIN : 0;
+	}
+}
+
 /* Wait until this process's inbox holds a message, then take it. */
 static void
 proc_receive(struct proc_inbox *msg)
 {
 	struct proc_inbox *in = &proc_sh->inbox[proc_self];
 	uint32_t w;
+	int i;
 
-	for (int i = 0; i < proc_spin; i++) {
+	for (i = 0; i < proc_spin; i++) {
+		if (atomic_load_explicit(&in->word, memory_order_acquire) ==
+		    INBOX_FULL) {
+			proc_spin_learn(i, 1);
+			goto take;
+		}
+		cpu_relax();
+	}
+	proc_spin_learn(i, 0);
+
+	/* The partner may be waiting for this very core: let it run. */
+	for (i = 0; i < proc_yields; i++) {
+		sched_yield();
 		if (atomic_load_explicit(&in->word, memory_order_acquire) ==
 		    INBOX_FULL)
 			goto take;
-		cpu_relax();
 	}
 	for (;;) {
 		w = INBOX_EMPTY;
@@ -419,7 +460,9 @@ gate_rt_start(const struct gate_image *img)
 	if (img->ncompartments > GATE_MAX_COMPARTMENTS)
 		plat_panic("%d compartments; proc supports %d",
 			   img->ncompartments, GATE_MAX_COMPARTMENTS);
-	proc_spin = (int)plat_option_long("gate-spin", PROC_DEFAULT_SPIN);
+	proc_spin_max = (int)plat_option_long("gate-spin", PROC_DEFAULT_SPIN);
+	proc_spin = proc_spin_max;
+	proc_yields = (int)plat_option_long("gate-yields", PROC_DEFAULT_YIELDS);
 	proc_map_shared(img->shared_size);
 	proc_name_syscalls();
 

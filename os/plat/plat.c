@@ -271,6 +271,10 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	plat_fault_init();
 
+	/* The C library reads the host's time zone once, here, before any
+	 * compartment runs under its system-call allow-list. */
+	tzset();
+
 	plat_debug("starting %d compartment(s) under '%s'",
 		   gate_image.ncompartments, gate_image.mechanism);
 	status = gate_rt_start(&gate_image);
