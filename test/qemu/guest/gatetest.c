@@ -311,7 +311,8 @@ case_roundtrip(void)
 	check(key_of(al->block) == kb, "b's heap block is on b's key");
 	check(key_of(a->local) == kb, "b's stack is on b's key");
 	check(key_of((void *)&mine) == ka, "a's stack is on a's key");
-	check(key_of(a) == t->shared_key, "the gate arena is on the shared key");
+	check(key_of(a) == t->shared_key,
+	      "the gate arena is on the shared key");
 	check(key_of(&failures) == 0, "the core's data stays on key 0");
 #endif
 	gate_rt_release(mark);

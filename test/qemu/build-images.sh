@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Generate and build the images the guest tests run, with the engine's
+# generator and os/Makefile (both incremental: an unchanged image is not
+# rebuilt).
+#
+#   test/qemu/build-images.sh FLEXEXPLORE OUTDIR
+#
+# Writes OUTDIR/NAME/image for every image below and OUTDIR/NAME.log.
+# A failed build is reported on stderr and leaves no image (the guest test
+# that needs it then fails); the exit status is 1 when one failed.
+set -u
+fx=$1
+out=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+spaces=$root/test/qemu/spaces
+iso=$root/os/test-components/isolation/space.yaml
+status=0
+mkdir -p "$out"
+
+build() { # NAME SPEC CONFIG
+	local dir=$out/$1
+	if "$fx" gen --spec "$2" "$3" -o "$dir" --make >"$dir.log" 2>&1; then
+		echo "  IMAGE   $1 ($3)"
+	else
+		echo "build-images: $1 ($3) did not build; $dir.log says:" >&2
+		tail -n 8 "$dir.log" >&2
+		rm -f "$dir/image"
+		status=1
+	fi
+}
+
+# The isolation test application under each mechanism (isolation tests
+# and the gate round trip of generated stubs).
+build iso-mpk "$iso" 'prober|victim@mpk'
+build iso-proc "$iso" 'prober|victim@proc'
+build iso-fcall "$iso" 'prober|victim@fcall'
+
+# Each application with every component alone, under mpk.
+build httpd-mpk "$spaces/httpd.yaml" 'httpd|httpparser|net|vfs@mpk'
+build kvstore-mpk "$spaces/kvstore.yaml" 'kvdata|kvstore|net|resp@mpk'
+build sqlite-mpk "$spaces/sqlite.yaml" 'sqlite|vfs@mpk'
+exit $status

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Guest side: kvstore with every component alone under mpk
+# (kvdata|kvstore|net|resp@mpk), driven by redis-cli and redis-benchmark.
+img=/fx/img/kvstore-mpk
+cli="/fx/bin/redis-cli -p 6379"
+fail=0
+say() { # status what
+	if [ "$1" -eq 0 ]; then echo "ok $2"; else echo "FAIL $2"; fail=1; fi
+}
+[ -x $img ] || { echo "FAIL the image $img was not built"; exit 1; }
+
+$img --port=6379 --host=127.0.0.1 >/tmp/kv.out 2>&1 &
+pid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q '^ready port=6379' /tmp/kv.out && break
+	sleep 0.5
+done
+grep -q '^ready port=6379' /tmp/kv.out
+say $? "kvstore@mpk starts and says ready"
+
+expect() { # WANT ARGS...
+	want=$1
+	shift
+	got=$($cli "$@" | tr '\n' ' ')
+	[ "$got" = "$want" ]
+	say $? "$* -> $want (got '$got')"
+}
+expect "PONG " PING
+expect "OK " SET greeting hello
+expect "hello " GET greeting
+expect "1 " INCR counter
+expect "2 " INCR counter
+expect "2 " LPUSH list a b
+expect "3 " RPUSH list c
+expect "b a c " LRANGE list 0 -1
+expect "b " LPOP list
+expect "c " RPOP list
+expect "2 " SADD set x y
+expect "1 " HSET hash field value
+expect "OK " MSET k1 v1 k2 v2
+expect "v2 " GET k2
+
+if [ -x /fx/bin/redis-benchmark ]; then
+	/fx/bin/redis-benchmark -p 6379 -n 100 -c 2 -q \
+		-t ping,set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,lrange,mset \
+		>/tmp/rb 2>&1
+	rc=$?
+	tr '\r' '\n' </tmp/rb | grep 'requests per second' | grep -v 'rps='
+	n=$(tr '\r' '\n' </tmp/rb | grep 'requests per second' | grep -vc 'rps=')
+	[ $rc -eq 0 ] && [ "$n" -ge 13 ]
+	say $? "redis-benchmark ran every default command ($n results)"
+	expect "PONG " PING
+fi
+
+kill -0 $pid 2>/dev/null
+say $? "kvstore@mpk is still running after the load"
+kill $pid
+wait $pid
+grep -q 'stopped by' /tmp/kv.out && { cat /tmp/kv.out; say 1 "no compartment was stopped"; }
+exit $fail
