@@ -821,6 +821,35 @@ syntax_error(struct cs_error *err)
 		 "'components'");
 }
 
+/*
+ * Space files have no use for YAML directives, and libfyaml 0.7 can loop
+ * forever on a malformed one (found by fuzzing), so they are refused
+ * before parsing.  Returns the 1-based line of the first, or 0.
+ */
+static int
+find_directive(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	int line = 1;
+
+	for (size_t i = 0; p[i] != '\0'; i++) {
+		/* YAML breaks lines at CR, LF, NEL, LS and PS alike. */
+		int after_break = i == 0 || p[i - 1] == '\n' ||
+				  p[i - 1] == '\r' ||
+				  (i >= 2 && p[i - 2] == 0xc2 &&
+				   p[i - 1] == 0x85) ||
+				  (i >= 3 && p[i - 3] == 0xe2 &&
+				   p[i - 2] == 0x80 &&
+				   (p[i - 1] == 0xa8 || p[i - 1] == 0xa9));
+
+		if (after_break && p[i] == '%')
+			return line;
+		if (p[i] == '\n' || (p[i] == '\r' && p[i + 1] != '\n'))
+			line++;
+	}
+	return 0;
+}
+
 struct cs_space *
 cs_load_string(const char *text, const char *name, struct cs_error *err)
 {
@@ -835,6 +864,14 @@ cs_load_string(const char *text, const char *name, struct cs_error *err)
 	snprintf(err->file, sizeof(err->file), "%s", name);
 	sp->path = xstrdup(name);
 	hash_bytes(text, strlen(text), sp->digest);
+	if ((err->line = find_directive(text)) != 0) {
+		err->column = 1;
+		snprintf(err->msg, sizeof(err->msg),
+			 "YAML directives ('%%...') are not supported in "
+			 "space files");
+		cs_free(sp);
+		return NULL;
+	}
 
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;

@@ -413,6 +413,7 @@ test_bad_files(void **state)
 		{"name: x\ncomponents: [a]\ngroups: [[b]]\n", 3, 11,
 		 "unknown component 'b'"},
 		{"components: [a]\n", 1, 1, "missing 'name'"},
+		{"name: x\ncomponents: [a]\n%TAG ! x\n", 3, 1, "directives"},
 		{"name: x\ncomponents: [a, b]\nmechanisms: [mpk, proc]\n"
 		 "weights: {mechanisms: {mpk: 3, proc: 2}}\n",
 		 4, 0, "grow with strength"},
