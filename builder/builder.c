@@ -429,6 +429,7 @@ run_make(struct bld_ctx *ctx, const struct bld_result *r, int llvm,
 	o.out_fd = fd;
 	o.err_fd = fd;
 	o.null_stdin = 1;
+	o.new_group = 1;
 	o.timeout = ctx->opts.timeout;
 	dprintf(fd, "# make -C %s %s %s %s%s%s\n", ctx->osdir, build, jobs, cc,
 	        goal != NULL ? " " : "", goal != NULL ? goal : "");

@@ -30,7 +30,8 @@ proc_opts_init(struct proc_opts *o)
 static void
 child_exec(char *const argv[], const struct proc_opts *o, int out_w, int err_w)
 {
-	setpgid(0, 0);
+	if (o->new_group)
+		setpgid(0, 0);
 	if (o->null_stdin) {
 		int fd = open("/dev/null", O_RDONLY);
 
@@ -69,21 +70,24 @@ sleep_briefly(double seconds)
 	nanosleep(&ts, NULL);
 }
 
-/* Stop the whole group: politely first, then for good. */
+/*
+ * Stop @target (a pid, or minus a process group): politely first, then
+ * for good.  @pid is the child to reap.
+ */
 static void
-kill_group(pid_t pid, int *status)
+kill_child(pid_t pid, pid_t target, int *status)
 {
 	double until = fx_now() + PROC_KILL_GRACE;
 
-	kill(-pid, SIGTERM);
+	kill(target, SIGTERM);
 	while (fx_now() < until) {
 		if (waitpid(pid, status, WNOHANG) == pid) {
-			kill(-pid, SIGKILL); /* stragglers of the group */
+			kill(target, SIGKILL); /* stragglers of the group */
 			return;
 		}
 		sleep_briefly(0.01);
 	}
-	kill(-pid, SIGKILL);
+	kill(target, SIGKILL);
 	waitpid(pid, status, 0);
 }
 
@@ -126,7 +130,7 @@ proc_run(char *const argv[], const struct proc_opts *o, struct proc_status *st)
 	struct pollfd pfd[2];
 	struct strbuf *sink[2] = {o->out, o->err};
 	double deadline = o->timeout > 0 ? fx_now() + o->timeout : 0;
-	pid_t pid;
+	pid_t pid, target;
 	int done = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -159,7 +163,9 @@ proc_run(char *const argv[], const struct proc_opts *o, struct proc_status *st)
 	if (pid == 0)
 		child_exec(argv, o, o->out != NULL ? outp[1] : o->out_fd,
 		           o->err != NULL ? errp[1] : o->err_fd);
-	setpgid(pid, pid); /* both sides, so kill(-pid) works at once */
+	if (o->new_group)
+		setpgid(pid, pid); /* both sides: kill(-pid) works at once */
+	target = o->new_group ? -pid : pid;
 
 	if (outp[1] >= 0)
 		close(outp[1]);
@@ -182,11 +188,11 @@ proc_run(char *const argv[], const struct proc_opts *o, struct proc_status *st)
 
 		/* Past the limit: the child, or whoever holds its pipes. */
 		if (!done) {
-			kill_group(pid, &status);
+			kill_child(pid, target, &status);
 			st->timed_out = 1;
 			done = 1;
 		} else {
-			kill(-pid, SIGKILL);
+			kill(target, SIGKILL);
 		}
 		for (int i = 0; i < 2; i++) {
 			if (pfd[i].fd >= 0)

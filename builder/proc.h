@@ -15,6 +15,8 @@ struct proc_opts {
 	int out_fd;         /* ... send it to this fd (-1: inherit) */
 	int err_fd;         /* ... send it to this fd (-1: inherit) */
 	int null_stdin;     /* read from /dev/null */
+	int new_group;      /* lead a process group of its own, so that a
+			       time limit stops all it started */
 	double timeout;     /* seconds; 0: none */
 };
 
@@ -28,7 +30,7 @@ struct proc_status {
 void proc_opts_init(struct proc_opts *o);
 
 /**
- * Run argv[0] (searched in PATH) in a new process group and wait for it.
+ * Run argv[0] (searched in PATH) and wait for it.
  * Returns 0 when it exited 0, 1 when it ran but failed, timed out or was
  * killed (see *st), -1 when it could not be started (errno set; a program
  * that is not found reads as exit code 127).

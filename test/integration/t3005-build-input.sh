@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Bad input to flexexplore build ends with a clear message and exit 2
+# (usage, configuration) or 3 (a missing tool), building nothing.
+. "$(dirname "$0")/../lib.sh"
+. "$FX_ROOT/test/builder/lib.sh"
+
+expect_exit 2 "no --app" "$FX_BIN" build "$BASE"
+expect_exit 2 "no configuration" "$FX_BIN" build --spec "$SPEC"
+expect_exit 2 "bad --jobs" "$FX_BIN" build --spec "$SPEC" --jobs 0 "$BASE"
+expect_exit 2 "unknown application" "$FX_BIN" build --app no-such-app \
+	"$BASE"
+
+expect_exit 2 "unknown component" "$FX_BIN" build --spec "$SPEC" \
+	'httpd+httpparser+net+vfs+nosuch'
+expect_grep "the message names the configuration" \
+	"'httpd\+httpparser\+net\+vfs\+nosuch' is not a configuration" \
+	"$T/err"
+expect_exit 2 "a mechanism outside the space" "$FX_BIN" build \
+	--spec "$SPEC" 'httpd+httpparser|net+vfs@mpk'
+expect_exit 2 "an option outside the space" "$FX_BIN" build \
+	--spec "$SPEC" "$BASE/net=cfi"
+expect_exit 2 "an unknown hash" "$FX_BIN" build --spec "$SPEC" \
+	0123456789abcdef
+expect_exit 2 "one bad configuration builds none" "$FX_BIN" build \
+	--spec "$SPEC" "$BASE" 'nosuch'
+check "nothing was built" test ! -e "$FLEXEXPLORE_HOME/builds/"*/image
+
+FLEXEXPLORE_CLANG=/nonexistent/clang expect_exit 3 "cfi without clang" \
+	"$FX_BIN" build --spec "$SPEC" "$BASE/httpparser=cfi"
+expect_grep "the message says clang is missing" \
+	"hardening 'cfi' of component 'httpparser' needs clang" "$T/err"
+FLEXEXPLORE_MAKE=no-such-make expect_exit 3 "no make" "$FX_BIN" build \
+	--spec "$SPEC" "$BASE"
+expect_grep "the message says make is missing" "'make' not found" "$T/err"
