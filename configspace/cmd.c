@@ -122,22 +122,22 @@ print_summary(const struct cs_space *sp, int json)
 		sb_add_json_string(&out, cs_space_name(sp));
 		sb_adds(&out, ", \"file\": ");
 		sb_add_json_string(&out, cs_space_path(sp));
-		sb_addf(&out, ", \"digest\": \"%s\", \"app\": ",
-			cs_space_digest(sp));
+		sb_addf(&out,
+			", \"digest\": \"%s\", \"app\": ", cs_space_digest(sp));
 		if (cs_space_app(sp) != NULL)
 			sb_add_json_string(&out, cs_space_app(sp));
 		else
 			sb_adds(&out, "null");
 		sb_adds(&out, ", \"components\": [");
-		add_list(&out, sp, cs_space_ncomponents(sp),
-			 cs_space_component, 1);
+		add_list(&out, sp, cs_space_ncomponents(sp), cs_space_component,
+			 1);
 		sb_adds(&out, "], \"units\": [");
 		add_units(&out, sp, 1);
 		sb_adds(&out, "], \"core\": [");
 		add_list(&out, sp, cs_space_ncore(sp), cs_space_core, 1);
 		sb_adds(&out, "], \"mechanisms\": [");
-		add_list(&out, sp, cs_space_nmechanisms(sp),
-			 cs_space_mechanism, 1);
+		add_list(&out, sp, cs_space_nmechanisms(sp), cs_space_mechanism,
+			 1);
 		sb_addf(&out, "], \"max_compartments\": %d, \"hardening\": [",
 			cs_space_max_compartments(sp));
 		add_options(&out, sp, 1);
@@ -159,8 +159,8 @@ print_summary(const struct cs_space *sp, int json)
 		sb_adds(&out, "\ncore           ");
 		add_list(&out, sp, cs_space_ncore(sp), cs_space_core, 0);
 		sb_adds(&out, "\nmechanisms     ");
-		add_list(&out, sp, cs_space_nmechanisms(sp),
-			 cs_space_mechanism, 0);
+		add_list(&out, sp, cs_space_nmechanisms(sp), cs_space_mechanism,
+			 0);
 		sb_addf(&out, " (weakest first)\ncompartments   at most %d\n",
 			cs_space_max_compartments(sp));
 		sb_adds(&out, "hardening\n");

@@ -62,7 +62,7 @@ struct cs_config {
 
 /* Result of cs_compare(). */
 enum cs_order {
-	CS_LESS = -1,	/* a is strictly less safe than b */
+	CS_LESS = -1, /* a is strictly less safe than b */
 	CS_EQUAL = 0,
 	CS_GREATER = 1, /* a is strictly safer than b */
 	CS_INCOMPARABLE = 2,
@@ -149,8 +149,8 @@ int cs_config_compartment(const struct cs_space *sp,
 /** Mechanism name ("none" for one compartment). */
 const char *cs_config_mechanism(const struct cs_space *sp,
 				const struct cs_config *cfg);
-int cs_config_has(const struct cs_space *sp, const struct cs_config *cfg,
-		  int c, int o);
+int cs_config_has(const struct cs_space *sp, const struct cs_config *cfg, int c,
+		  int o);
 
 /**
  * The canonical name: compartments of sorted components joined by '+',
@@ -169,8 +169,8 @@ void cs_name(const struct cs_space *sp, const struct cs_config *cfg,
  * configuration of the space (found by scanning: slow on big spaces).
  * Returns 0, or -1 with a message in @msg.
  */
-int cs_parse(const struct cs_space *sp, const char *name,
-	     struct cs_config *cfg, char *msg, size_t msglen);
+int cs_parse(const struct cs_space *sp, const char *name, struct cs_config *cfg,
+	     char *msg, size_t msglen);
 
 /** The short stable hash of a canonical name: CS_HASH_LEN hex + NUL. */
 void cs_hash_name(const char *name, char out[CS_HASH_LEN + 1]);

@@ -48,7 +48,8 @@ struct cs_space {
 	 * units before i use m compartments, under max_compartments.
 	 */
 	uint64_t partitions[CS_MAX_UNITS + 1][CS_MAX_UNITS + 2];
-	uint64_t npartitions; /* restricted growth strings, one block included */
+	uint64_t
+		npartitions; /* restricted growth strings, one block included */
 	uint64_t nplacements; /* (partition, mechanism) pairs */
 	uint64_t count;
 	double top_raw_score;

@@ -24,8 +24,8 @@ static const char *const known_mechanisms[] = {"fcall", "mpk", "proc"};
 
 /* Hardening options the builder knows how to apply. */
 static const char *const known_options[] = {
-	"stack-protector", "fortify", "ubsan", "asan", "stack-clash",
-	"auto-init", "cfi", "safestack", "sanitize",
+	"stack-protector", "fortify", "ubsan",	   "asan",     "stack-clash",
+	"auto-init",	   "cfi",     "safestack", "sanitize",
 };
 
 struct loader {
@@ -75,8 +75,7 @@ node_place(struct fy_node *node, int *line, int *column)
 	}
 }
 
-static int
-fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
+static int fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int
@@ -226,8 +225,7 @@ load_components(struct loader *ld, struct fy_node *list)
 					    "component '%s' is listed twice",
 					    name);
 		if (sp->ncomp == CS_MAX_COMPONENTS)
-			return fail(ld, item,
-				    "too many components: at most %d",
+			return fail(ld, item, "too many components: at most %d",
 				    CS_MAX_COMPONENTS);
 		sp->comp[sp->ncomp++] = xstrdup(name);
 	}
@@ -470,8 +468,7 @@ load_mechanism_weights(struct loader *ld, struct fy_node *map)
 				    "weight for mechanism '%s', which the "
 				    "space does not list under 'mechanisms'",
 				    name);
-		if (get_number(ld, fy_node_pair_value(pair), "weight", &w) !=
-		    0)
+		if (get_number(ld, fy_node_pair_value(pair), "weight", &w) != 0)
 			return -1;
 		sp->mech_weight[m] = w;
 	}
@@ -586,9 +583,9 @@ enum top_key {
 };
 
 static const char *const top_keys[KEY_COUNT] = {
-	"name",	     "components",	 "core",
-	"groups",    "mechanisms",	 "max_compartments",
-	"hardening", "weights",		 "build",
+	"name",	     "components", "core",
+	"groups",    "mechanisms", "max_compartments",
+	"hardening", "weights",	   "build",
 };
 
 /* Units: groups merged, numbered by their first component. */
@@ -631,8 +628,9 @@ load_root(struct loader *ld, struct fy_node *root)
 	void *iter = NULL;
 
 	if (root == NULL)
-		return fail(ld, NULL, "empty file: expected a mapping with "
-				      "'name' and 'components'");
+		return fail(ld, NULL,
+			    "empty file: expected a mapping with "
+			    "'name' and 'components'");
 	if (expect_type(ld, root, FYNT_MAPPING, "the space") != 0)
 		return -1;
 
@@ -661,8 +659,7 @@ load_root(struct loader *ld, struct fy_node *root)
 	if (load_sections(ld, root, val) == 0)
 		return 0;
 	if (ld->err->line == 0 && ld->section >= 0)
-		node_place(keys[ld->section], &ld->err->line,
-			   &ld->err->column);
+		node_place(keys[ld->section], &ld->err->line, &ld->err->column);
 	return -1;
 }
 
@@ -675,8 +672,9 @@ load_sections(struct loader *ld, struct fy_node *root, struct fy_node **val)
 
 	SECTION(ld, KEY_NAME);
 	if (val[KEY_NAME] == NULL)
-		return fail(ld, root, "missing 'name': expected the space's "
-				      "name");
+		return fail(ld, root,
+			    "missing 'name': expected the space's "
+			    "name");
 	{
 		const char *name;
 
@@ -686,8 +684,9 @@ load_sections(struct loader *ld, struct fy_node *root, struct fy_node **val)
 	}
 	SECTION(ld, KEY_COMPONENTS);
 	if (val[KEY_COMPONENTS] == NULL)
-		return fail(ld, root, "missing 'components': expected the "
-				      "list of components to place");
+		return fail(ld, root,
+			    "missing 'components': expected the "
+			    "list of components to place");
 	for (int c = 0; c < CS_MAX_COMPONENTS; c++)
 		for (int o = 0; o < CS_MAX_OPTIONS; o++)
 			sp->slot[c][o] = -1;
@@ -834,13 +833,11 @@ find_directive(const char *text)
 
 	for (size_t i = 0; p[i] != '\0'; i++) {
 		/* YAML breaks lines at CR, LF, NEL, LS and PS alike. */
-		int after_break = i == 0 || p[i - 1] == '\n' ||
-				  p[i - 1] == '\r' ||
-				  (i >= 2 && p[i - 2] == 0xc2 &&
-				   p[i - 1] == 0x85) ||
-				  (i >= 3 && p[i - 3] == 0xe2 &&
-				   p[i - 2] == 0x80 &&
-				   (p[i - 1] == 0xa8 || p[i - 1] == 0xa9));
+		int after_break =
+			i == 0 || p[i - 1] == '\n' || p[i - 1] == '\r' ||
+			(i >= 2 && p[i - 2] == 0xc2 && p[i - 1] == 0x85) ||
+			(i >= 3 && p[i - 3] == 0xe2 && p[i - 2] == 0x80 &&
+			 (p[i - 1] == 0xa8 || p[i - 1] == 0xa9));
 
 		if (after_break && p[i] == '%')
 			return line;
@@ -936,8 +933,8 @@ list_apps(struct strbuf *out)
 	int n = scandir(dir, &names, NULL, alphasort);
 
 	for (int i = 0; i < n; i++) {
-		char *space = xasprintf("%s/%s/space.yaml", dir,
-					names[i]->d_name);
+		char *space =
+			xasprintf("%s/%s/space.yaml", dir, names[i]->d_name);
 
 		if (names[i]->d_name[0] != '.' && access(space, R_OK) == 0)
 			sb_addf(out, "%s%s", out->len > 0 ? ", " : "",

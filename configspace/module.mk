@@ -23,6 +23,7 @@ build/fuzz/space: configspace/fuzz_space.c configspace/load.c \
 .PHONY: fuzz-space
 fuzz-space: build/fuzz/space
 	$(Q)mkdir -p build/fuzz/space-new
-	$(Q)build/fuzz/space -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+	$(Q)LSAN_OPTIONS=suppressions=fuzz/lsan-libfyaml.supp \
+		build/fuzz/space -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
 		build/fuzz/space-new fuzz/corpus/space
 	$(Q)build/fuzz/space -merge=1 fuzz/corpus/space build/fuzz/space-new

@@ -17,8 +17,7 @@
 
 #include "internal.h"
 
-static double raw_score(const struct cs_space *sp,
-			const struct cs_config *cfg);
+static double raw_score(const struct cs_space *sp, const struct cs_config *cfg);
 
 int
 cs_prepare(struct cs_space *sp, struct cs_error *err)
@@ -306,8 +305,7 @@ cs_hash(const struct cs_space *sp, const struct cs_config *cfg,
 	sb_free(&name);
 }
 
-static int
-parse_error(char *msg, size_t len, const char *fmt, ...)
+static int parse_error(char *msg, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int
@@ -551,8 +549,8 @@ cs_compare(const struct cs_space *sp, const struct cs_config *a,
 
 /* Covers along the hardening: add or remove one option on one component. */
 static int
-hardening_covers(const struct cs_space *sp, const struct cs_config *cfg,
-		 int up, cs_visit_fn fn, void *arg)
+hardening_covers(const struct cs_space *sp, const struct cs_config *cfg, int up,
+		 cs_visit_fn fn, void *arg)
 {
 	for (int s = 0; s < sp->nslots; s++) {
 		struct cs_config next = *cfg;
@@ -601,8 +599,7 @@ cs_upper_covers(const struct cs_space *sp, const struct cs_config *cfg,
 
 			for (int i = 1; i < n; i++)
 				if (!(mask >> (i - 1) & 1))
-					next.block[units[i]] =
-						(uint8_t)nblocks;
+					next.block[units[i]] = (uint8_t)nblocks;
 			if (nblocks == 1)
 				next.mech = (int8_t)sp->iso[0];
 			normalize(sp, &next);

@@ -10,11 +10,11 @@
 
 /* Exit codes of the flexexplore command, shared by every subcommand. */
 enum fx_exit {
-	FX_EXIT_OK = 0,		/* success */
-	FX_EXIT_NONE = 1,	/* ran, but nothing met the budget */
-	FX_EXIT_USAGE = 2,	/* bad usage or bad input file */
-	FX_EXIT_ENV = 3,	/* missing tool, no permission, ... */
-	FX_EXIT_INTERNAL = 4,	/* a bug or an impossible state */
+	FX_EXIT_OK = 0,	      /* success */
+	FX_EXIT_NONE = 1,     /* ran, but nothing met the budget */
+	FX_EXIT_USAGE = 2,    /* bad usage or bad input file */
+	FX_EXIT_ENV = 3,      /* missing tool, no permission, ... */
+	FX_EXIT_INTERNAL = 4, /* a bug or an impossible state */
 };
 
 #define FX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -26,13 +26,12 @@ load(const char *text)
 	return sp;
 }
 
-static const char redis_space[] =
-	"name: flexos-redis\n"
-	"components: [redis, newlib, uksched, lwip]\n"
-	"groups: [[redis, newlib]]\n"
-	"mechanisms: [mpk]\n"
-	"hardening:\n"
-	"  - name: sanitize\n";
+static const char redis_space[] = "name: flexos-redis\n"
+				  "components: [redis, newlib, uksched, lwip]\n"
+				  "groups: [[redis, newlib]]\n"
+				  "mechanisms: [mpk]\n"
+				  "hardening:\n"
+				  "  - name: sanitize\n";
 
 /* Small spaces that between them exercise every feature. */
 static const char *const small_spaces[] = {
@@ -155,8 +154,7 @@ check_round_trips(const struct cs_space *sp, const struct cs_config *all,
 }
 
 static void
-check_order(const struct cs_space *sp, const struct cs_config *all,
-	    uint64_t n)
+check_order(const struct cs_space *sp, const struct cs_config *all, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
 		assert_true(cs_leq(sp, &all[i], &all[i]));
@@ -183,8 +181,7 @@ check_order(const struct cs_space *sp, const struct cs_config *all,
 
 /* Covers generated directly equal those the order defines. */
 static void
-check_covers(const struct cs_space *sp, const struct cs_config *all,
-	     uint64_t n)
+check_covers(const struct cs_space *sp, const struct cs_config *all, uint64_t n)
 {
 	struct cs_config *ubuf = calloc(n + 64, sizeof(*ubuf));
 	struct cs_config *lbuf = calloc(n + 64, sizeof(*lbuf));
@@ -208,8 +205,7 @@ check_covers(const struct cs_space *sp, const struct cs_config *all,
 					cover_down = 0;
 			}
 			assert_int_equal(cover_up, contains(&up, &all[b]));
-			assert_int_equal(cover_down,
-					 contains(&down, &all[b]));
+			assert_int_equal(cover_down, contains(&down, &all[b]));
 			nup += cover_up;
 			ndown += cover_down;
 		}
@@ -320,10 +316,11 @@ test_big_space(void **state)
 static void
 test_names(void **state)
 {
-	struct cs_space *sp = load("name: n\n"
-				   "components: [net, vfs, httpd, parser]\n"
-				   "groups: [[httpd, parser]]\n"
-				   "hardening: [{name: asan}, {name: ubsan}]\n");
+	struct cs_space *sp =
+		load("name: n\n"
+		     "components: [net, vfs, httpd, parser]\n"
+		     "groups: [[httpd, parser]]\n"
+		     "hardening: [{name: asan}, {name: ubsan}]\n");
 	struct cs_config cfg;
 	struct strbuf name;
 	char msg[256], h1[CS_HASH_LEN + 1], h2[CS_HASH_LEN + 1];
@@ -332,8 +329,9 @@ test_names(void **state)
 	sb_init(&name);
 
 	/* Any order of compartments, components and options normalizes. */
-	assert_int_equal(cs_parse(sp, "vfs|parser+httpd|net@proc/"
-				      "vfs=ubsan+asan,net=ubsan",
+	assert_int_equal(cs_parse(sp,
+				  "vfs|parser+httpd|net@proc/"
+				  "vfs=ubsan+asan,net=ubsan",
 				  &cfg, msg, sizeof(msg)),
 			 0);
 	cs_name(sp, &cfg, &name);
@@ -362,23 +360,22 @@ test_names(void **state)
 				  sizeof(msg)),
 			 -1);
 	assert_non_null(strstr(msg, "group"));
-	assert_int_equal(cs_parse(sp, "httpd+parser|net+vfs", &cfg, msg,
-				  sizeof(msg)),
-			 -1);
+	assert_int_equal(
+		cs_parse(sp, "httpd+parser|net+vfs", &cfg, msg, sizeof(msg)),
+		-1);
 	assert_non_null(strstr(msg, "mechanism"));
-	assert_int_equal(cs_parse(sp, "httpd+parser+net", &cfg, msg,
-				  sizeof(msg)),
-			 -1);
+	assert_int_equal(
+		cs_parse(sp, "httpd+parser+net", &cfg, msg, sizeof(msg)), -1);
 	assert_non_null(strstr(msg, "'vfs' is not placed"));
-	assert_int_equal(cs_parse(sp, "httpd+parser+net+vfs/net=cfi", &cfg,
-				  msg, sizeof(msg)),
+	assert_int_equal(cs_parse(sp, "httpd+parser+net+vfs/net=cfi", &cfg, msg,
+				  sizeof(msg)),
 			 -1);
 	assert_int_equal(cs_parse(sp, "httpd+parser+net+vfs+vfs", &cfg, msg,
 				  sizeof(msg)),
 			 -1);
-	assert_int_equal(cs_parse(sp, "httpd+parser|net|vfs@vm", &cfg, msg,
-				  sizeof(msg)),
-			 -1);
+	assert_int_equal(
+		cs_parse(sp, "httpd+parser|net|vfs@vm", &cfg, msg, sizeof(msg)),
+		-1);
 	sb_free(&name);
 	cs_free(sp);
 }
@@ -403,8 +400,8 @@ test_bad_files(void **state)
 		{"name: x\ncomponents: []\n", 2, 0, "empty space"},
 		{"", 0, 0, "empty file"},
 		{"name: x\ncomponents: [a, A]\n", 2, 17, "not a valid"},
-		{"name: x\ncomponents: [a]\nmechanisms: [mpk, fcall]\n", 3,
-		 19, "weakest"},
+		{"name: x\ncomponents: [a]\nmechanisms: [mpk, fcall]\n", 3, 19,
+		 "weakest"},
 		{"name: x\ncomponents: [a]\nmechanisms: [kvm]\n", 3, 14,
 		 "unknown mechanism"},
 		{"name: x\ncomponents: [a, b]\nmax_compartments: 0\n", 3, 19,
