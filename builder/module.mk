@@ -21,3 +21,8 @@ $(BUILD)/fxcc: $(FXCC_OBJS)
 	$(Q)$(CC) $(FX_LDFLAGS) -o $@ $^
 
 -include $(BUILD)/builder/fxcc.d
+
+BENCHES += bench-builder
+.PHONY: bench-builder
+bench-builder: $(BUILD)/flexexplore $(BUILD)/fxcc
+	$(Q)FX_BIN=$(CURDIR)/$(BUILD)/flexexplore builder/bench.sh

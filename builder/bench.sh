@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# make bench-builder: build times of each bundled application through
+# flexexplore build, on a copy of the source tree and a fresh home:
+#
+#   cold       first build, empty object cache
+#   warm       the same configuration again: the image is up to date
+#   relink     image deleted, objects in place: generator, make, link
+#   cached     --force: an empty build folder, every object from the cache
+#   one-comp   one component newly hardened: one recompile and a link
+#
+# Warm, relink and one-comp are medians of REPS runs (default 3).
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${FX_BIN:-$root/build/release/flexexplore}
+reps=${REPS:-3}
+work=$(mktemp -d "${TMPDIR:-/tmp}/fxbench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/src"
+cp -r "$root/os" "$root/gates" "$work/src/"
+export FLEXEXPLORE_SRCDIR="$work/src"
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+field() { sed -n "s/.*\"$1\": \\([0-9.]*\\).*/\\1/p" | head -n 1; }
+
+# timed ARGS...: wall seconds of one flexexplore build; output in $work/out
+timed() {
+	local t0 t1
+	t0=$(now)
+	"$bin" build --json "$@" >"$work/out" 2>"$work/err" || {
+		echo "bench-builder: build $* failed:" >&2
+		cat "$work/out" "$work/err" >&2
+		exit 1
+	}
+	t1=$(now)
+	echo "$t1 - $t0" | bc -l
+}
+
+# A space for the application from its app.mk: its components, the stack
+# protector on each.
+space_for() {
+	local app=$1 comps
+	comps=$(sed -n 's/^APP_\(COMPONENTS\|LIBS\) *:= *//p' \
+		"$work/src/os/apps/$app/app.mk" | tr '\n' ' ')
+	cat <<YAML
+name: bench-$app
+components: [$(echo $comps | sed 's/ /, /g')]
+mechanisms: [fcall, proc]
+hardening:
+  - name: stack-protector
+build:
+  app: $app
+YAML
+}
+
+printf '%-8s %8s %8s %8s %8s %9s %7s\n' app cold warm relink cached \
+	one-comp objects
+for app in $(ls "$root/os/apps"); do
+	[ -f "$root/os/apps/$app/app.mk" ] || continue
+	export FLEXEXPLORE_HOME="$work/home-$app"
+	space_for "$app" >"$work/$app.yaml"
+	comps=$(sed -n 's/^components: \[\(.*\)\]/\1/p' "$work/$app.yaml" |
+		tr -d ' ' | tr ',' ' ')
+	base=$(echo $comps | tr ' ' '+')
+	spec=(--spec "$work/$app.yaml")
+
+	cold=$(timed "${spec[@]}" "$base")
+	objects=$(field compiled <"$work/out")
+	dir=$(dirname "$(sed -n 's/.*"image": "\([^"]*\)".*/\1/p' "$work/out")")
+
+	warm=$(for _ in $(seq "$reps"); do timed "${spec[@]}" "$base"; done |
+		median)
+	relink=$(for _ in $(seq "$reps"); do
+		rm -f "$dir/image"
+		timed "${spec[@]}" "$base"
+	done | median)
+	cached=$(timed "${spec[@]}" --force "$base")
+	one=$(for c in $comps; do
+		timed "${spec[@]}" "$base/$c=stack-protector"
+		[ "$(field compiled <"$work/out")" -ge 1 ] || exit 1
+	done | median)
+	printf '%-8s %7.2fs %7.3fs %7.2fs %7.2fs %8.2fs %7s\n' "$app" "$cold" \
+		"$warm" "$relink" "$cached" "$one" "$objects"
+done
+echo "(one-comp: median over the application's components; objects:"
+echo " compiled in the cold build; machine: $(nproc) cores)"
