@@ -50,7 +50,7 @@ local_slots(struct bld_backend *b)
 
 static int
 local_submit(struct bld_backend *b, struct bld_ctx *ctx, int id,
-             const struct cs_config *cfg)
+	     const struct cs_config *cfg)
 {
 	struct local *l = b->state;
 	struct local_task t = {ctx, cfg};
@@ -82,9 +82,9 @@ local_wait(struct bld_backend *b, int *id, struct bld_result *r)
 	r->ok = 0;
 	r->timed_out = end == POOL_TIMED_OUT;
 	snprintf(r->reason, sizeof(r->reason), "%s",
-	         end == POOL_TIMED_OUT ? "build worker stopped at its time "
-	                                 "limit"
-	                               : "build worker died");
+		 end == POOL_TIMED_OUT ? "build worker stopped at its time "
+					 "limit"
+				       : "build worker died");
 	return 0;
 }
 
@@ -136,7 +136,7 @@ first_equal(const struct cs_config *cfgs, int i)
 /* Hand result @r of task @id to it and to its repeats. */
 static int
 deliver(const struct cs_config *cfgs, int n, int id, const struct bld_result *r,
-        struct bld_result *results, bld_done_fn done, void *arg)
+	struct bld_result *results, bld_done_fn done, void *arg)
 {
 	int failed = 0;
 
@@ -153,7 +153,7 @@ deliver(const struct cs_config *cfgs, int n, int id, const struct bld_result *r,
 
 int
 bld_build_many(struct bld_ctx *ctx, const struct cs_config *cfgs, int n,
-               struct bld_result *results, bld_done_fn done, void *arg)
+	       struct bld_result *results, bld_done_fn done, void *arg)
 {
 	struct bld_backend *b;
 	struct bld_result r;
@@ -173,7 +173,7 @@ bld_build_many(struct bld_ctx *ctx, const struct cs_config *cfgs, int n,
 	if (ctx->make_jobs < 1)
 		ctx->make_jobs = 1;
 	log_debug("%d builds, %d at once on '%s', make -j%d each", unique,
-	          slots, b->name, ctx->make_jobs);
+		  slots, b->name, ctx->make_jobs);
 
 	while (next < n || running > 0) {
 		/* Start what fits; a repeated configuration waits. */
@@ -188,7 +188,7 @@ bld_build_many(struct bld_ctx *ctx, const struct cs_config *cfgs, int n,
 			memset(&r, 0, sizeof(r));
 			bld_result_paths(ctx, &cfgs[id], &r);
 			snprintf(r.reason, sizeof(r.reason),
-			         "cannot start a build worker");
+				 "cannot start a build worker");
 			failed += deliver(cfgs, n, id, &r, results, done, arg);
 		}
 		if (running == 0 || b->wait(b, &id, &r) != 0)

@@ -63,7 +63,7 @@ find_fxcc(void)
 
 static int
 open_fail(int *code, int value, char *msg, size_t msglen, const char *fmt,
-          const char *arg)
+	  const char *arg)
 {
 	*code = value;
 	snprintf(msg, msglen, fmt, arg);
@@ -82,7 +82,7 @@ find_make(struct bld_ctx *ctx, char *msg, size_t msglen)
 	ctx->make = proc_which(tool("FLEXEXPLORE_MAKE", "make"));
 	if (ctx->make == NULL) {
 		snprintf(msg, msglen,
-		         "'make' not found in PATH (install build-essential)");
+			 "'make' not found in PATH (install build-essential)");
 		return -1;
 	}
 	argv[0] = ctx->make;
@@ -102,7 +102,7 @@ find_make(struct bld_ctx *ctx, char *msg, size_t msglen)
 
 struct bld_ctx *
 bld_open(const struct cs_space *sp, const struct bld_options *opts, int *code,
-         char *msg, size_t msglen)
+	 char *msg, size_t msglen)
 {
 	struct bld_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	const char *app = cs_space_app(sp);
@@ -121,21 +121,21 @@ bld_open(const struct cs_space *sp, const struct bld_options *opts, int *code,
 
 	if (app == NULL) {
 		open_fail(code, FX_EXIT_USAGE, msg, msglen,
-		          "space '%s' names no application to build (no "
-		          "'build: app:' section)",
-		          cs_space_name(sp));
+			  "space '%s' names no application to build (no "
+			  "'build: app:' section)",
+			  cs_space_name(sp));
 		goto fail;
 	}
 	ctx->srcdir = realpath(fx_srcdir(), NULL);
 	if (ctx->srcdir == NULL) {
 		open_fail(code, FX_EXIT_ENV, msg, msglen,
-		          "source tree '%s' not found", fx_srcdir());
+			  "source tree '%s' not found", fx_srcdir());
 		goto fail;
 	}
 	ctx->osdir = xasprintf("%s/os", ctx->srcdir);
 	if (home == NULL) {
 		open_fail(code, FX_EXIT_ENV, msg, msglen,
-		          "cannot create the engine's home%s", "");
+			  "cannot create the engine's home%s", "");
 		goto fail;
 	}
 	ctx->builds = xasprintf("%s/builds", home);
@@ -144,16 +144,16 @@ bld_open(const struct cs_space *sp, const struct bld_options *opts, int *code,
 	if (fx_mkdirs(ctx->builds, 0755) != 0 ||
 	    fx_mkdirs(ctx->cachedir, 0755) != 0) {
 		open_fail(code, FX_EXIT_ENV, msg, msglen,
-		          "cannot create the build folders under '%s'", home);
+			  "cannot create the build folders under '%s'", home);
 		goto fail;
 	}
 	ctx->fxcc = find_fxcc();
 	if (ctx->fxcc == NULL) {
 		open_fail(code, FX_EXIT_ENV, msg, msglen,
-		          "the compiler wrapper fxcc is not beside this "
-		          "flexexplore binary (run make, or set "
-		          "FLEXEXPLORE_FXCC)%s",
-		          "");
+			  "the compiler wrapper fxcc is not beside this "
+			  "flexexplore binary (run make, or set "
+			  "FLEXEXPLORE_FXCC)%s",
+			  "");
 		goto fail;
 	}
 	if (find_make(ctx, msg, msglen) != 0) {
@@ -161,17 +161,17 @@ bld_open(const struct cs_space *sp, const struct bld_options *opts, int *code,
 		goto fail;
 	}
 	if (cc_ident_get(tool("FLEXEXPLORE_CC", "gcc"), ctx->iddir, &ctx->cc,
-	                 msg, msglen) != 0) {
+			 msg, msglen) != 0) {
 		*code = FX_EXIT_ENV;
 		goto fail;
 	}
 	if (bld_revision_get(ctx->srcdir, watched, &ctx->rev, rmsg,
-	                     sizeof(rmsg)) != 0) {
+			     sizeof(rmsg)) != 0) {
 		open_fail(code, FX_EXIT_ENV, msg, msglen, "%s", rmsg);
 		goto fail;
 	}
 	log_debug("building from '%s' at revision %s", ctx->srcdir,
-	          ctx->rev.id);
+		  ctx->rev.id);
 	return ctx;
 
 fail:
@@ -229,7 +229,7 @@ needs_llvm(const struct bld_ctx *ctx, const struct cs_config *cfg, int *comp)
 
 int
 bld_check(struct bld_ctx *ctx, const struct cs_config *cfg, char *msg,
-          size_t msglen)
+	  size_t msglen)
 {
 	const struct gen_hardening *h;
 	const char *clang = tool("FLEXEXPLORE_CLANG", "clang");
@@ -242,18 +242,18 @@ bld_check(struct bld_ctx *ctx, const struct cs_config *cfg, char *msg,
 	if (ctx->clang.path == NULL &&
 	    cc_ident_get(clang, ctx->iddir, &ctx->clang, msg, msglen) != 0) {
 		snprintf(msg, msglen,
-		         "hardening '%s' of component '%s' needs clang, and "
-		         "'%s' is not installed (install clang, or set "
-		         "FLEXEXPLORE_CLANG)",
-		         h->name, cs_space_component(ctx->sp, c), clang);
+			 "hardening '%s' of component '%s' needs clang, and "
+			 "'%s' is not installed (install clang, or set "
+			 "FLEXEXPLORE_CLANG)",
+			 h->name, cs_space_component(ctx->sp, c), clang);
 		return FX_EXIT_ENV;
 	}
 	lld = h->lto ? proc_which("ld.lld") : NULL;
 	if (h->lto && lld == NULL) {
 		snprintf(msg, msglen,
-		         "hardening '%s' of component '%s' links with lld, "
-		         "and 'ld.lld' is not installed (install lld)",
-		         h->name, cs_space_component(ctx->sp, c));
+			 "hardening '%s' of component '%s' links with lld, "
+			 "and 'ld.lld' is not installed (install lld)",
+			 h->name, cs_space_component(ctx->sp, c));
 		return FX_EXIT_ENV;
 	}
 	free(lld);
@@ -309,7 +309,7 @@ fill_paths(const struct bld_ctx *ctx, const char *hash, struct bld_result *r)
 
 void
 bld_result_paths(const struct bld_ctx *ctx, const struct cs_config *cfg,
-                 struct bld_result *r)
+		 struct bld_result *r)
 {
 	char hash[CS_HASH_LEN + 1];
 
@@ -323,7 +323,7 @@ bld_result_paths(const struct bld_ctx *ctx, const struct cs_config *cfg,
  */
 static void
 build_key(const struct bld_ctx *ctx, const char *name, int llvm,
-          char key[SHA256_HEX_LEN + 1])
+	  char key[SHA256_HEX_LEN + 1])
 {
 	struct sha256 s;
 
@@ -379,26 +379,26 @@ up_to_date(struct bld_result *r, const char *key)
 
 static int
 run_make(struct bld_ctx *ctx, const struct bld_result *r, int llvm,
-         const char *goal, struct proc_status *st)
+	 const char *goal, struct proc_status *st)
 {
 	char *cachelog = xasprintf("%s/cache.log", r->dir);
 	char *build = xasprintf("BUILD=%s", r->dir);
 	char *jobs = xasprintf("-j%d", ctx->make_jobs);
 	char *cc = xasprintf("CC=%s %s", ctx->fxcc, ctx->cc.path);
 	char *clang =
-	        llvm ? xasprintf("CLANG=%s %s", ctx->fxcc, ctx->clang.path)
-	             : NULL;
+		llvm ? xasprintf("CLANG=%s %s", ctx->fxcc, ctx->clang.path)
+		     : NULL;
 	char *argv[10];
 	char *env[] = {
-	        xasprintf("FXCC_CACHE=%s", ctx->cachedir),
-	        xasprintf("FXCC_LOG=%s", cachelog),
-	        xasprintf("FXCC_MAP=%s=/fxbuild;%s=/fxsrc", r->dir,
-	                  ctx->srcdir),
-	        "LC_ALL=C",
-	        "MAKEFLAGS",
-	        "MAKELEVEL",
-	        "MFLAGS",
-	        NULL,
+		xasprintf("FXCC_CACHE=%s", ctx->cachedir),
+		xasprintf("FXCC_LOG=%s", cachelog),
+		xasprintf("FXCC_MAP=%s=/fxbuild;%s=/fxsrc", r->dir,
+			  ctx->srcdir),
+		"LC_ALL=C",
+		"MAKEFLAGS",
+		"MAKELEVEL",
+		"MFLAGS",
+		NULL,
 	};
 	struct proc_opts o;
 	int n = 0, fd, rc;
@@ -432,7 +432,7 @@ run_make(struct bld_ctx *ctx, const struct bld_result *r, int llvm,
 	o.new_group = 1;
 	o.timeout = ctx->opts.timeout;
 	dprintf(fd, "# make -C %s %s %s %s%s%s\n", ctx->osdir, build, jobs, cc,
-	        goal != NULL ? " " : "", goal != NULL ? goal : "");
+		goal != NULL ? " " : "", goal != NULL ? goal : "");
 	rc = proc_run(argv, &o, st);
 	close(fd);
 out:
@@ -455,13 +455,13 @@ finish_result(struct bld_result *r, double start)
 /* Generate the folder; the image description stays for the manifest. */
 static int
 generate(struct bld_ctx *ctx, const struct cs_config *cfg,
-         struct gen_image *img, struct bld_result *r)
+	 struct gen_image *img, struct bld_result *r)
 {
 	char err[512];
 
 	memset(img, 0, sizeof(*img));
 	if (gen_image_from_config(img, ctx->sp, cfg, ctx->srcdir, err,
-	                          sizeof(err)) != 0 ||
+				  sizeof(err)) != 0 ||
 	    gen_write(img, r->dir, err, sizeof(err)) != 0) {
 		set_reason(r, "generating: %s", err);
 		return -1;
@@ -485,7 +485,7 @@ lock_folder(const char *dir)
 
 int
 bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
-          struct bld_result *r)
+	  struct bld_result *r)
 {
 	double start = fx_now();
 	struct strbuf name;
@@ -510,7 +510,7 @@ bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 	/* One build of a folder at a time, across processes too. */
 	if (fx_mkdirs(r->dir, 0755) != 0 || (lock = lock_folder(r->dir)) < 0) {
 		set_reason(r, "cannot create the build folder '%s': %s", r->dir,
-		           strerror(errno));
+			   strerror(errno));
 		r->exit_code = FX_EXIT_ENV;
 		sb_free(&name);
 		finish_result(r, start);
@@ -548,7 +548,7 @@ bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 			rc = 0;
 		} else {
 			set_reason(r, "cannot write '%s': %s", r->manifest,
-			           strerror(errno));
+				   strerror(errno));
 		}
 	}
 	gen_image_free(&img);
@@ -558,6 +558,6 @@ out:
 	finish_result(r, start);
 	if (r->ok && !r->up_to_date)
 		log_info("built '%s' in %.2f s: %d compiled, %d from cache",
-		         r->hash, r->seconds, r->compiled, r->from_cache);
+			 r->hash, r->seconds, r->compiled, r->from_cache);
 	return rc;
 }

@@ -28,30 +28,30 @@
 struct bld_ctx; /* opaque */
 
 struct bld_options {
-	int jobs;       /* builds at once; 0: the host's cores */
+	int jobs;	/* builds at once; 0: the host's cores */
 	double timeout; /* seconds per build; 0: BLD_DEFAULT_TIMEOUT */
-	int force;      /* build even when the image is up to date */
+	int force;	/* build even when the image is up to date */
 };
 
 #define BLD_DEFAULT_TIMEOUT 600.0
 
 struct bld_result {
-	int ok;         /* an image was produced (or was up to date) */
+	int ok;		/* an image was produced (or was up to date) */
 	int up_to_date; /* nothing was built: the image was current */
 	int timed_out;
 	int exit_code; /* FX_EXIT_ENV for a missing tool, else 0 */
 	char hash[CS_HASH_LEN + 1];
-	char dir[PATH_MAX];              /* the build folder */
-	char image[PATH_MAX];            /* the image, when ok */
-	char manifest[PATH_MAX];         /* its manifest.json, when ok */
-	char log[PATH_MAX];              /* what Make and the compilers said */
+	char dir[PATH_MAX];		 /* the build folder */
+	char image[PATH_MAX];		 /* the image, when ok */
+	char manifest[PATH_MAX];	 /* its manifest.json, when ok */
+	char log[PATH_MAX];		 /* what Make and the compilers said */
 	char digest[SHA256_HEX_LEN + 1]; /* SHA-256 of the image */
-	char revision[128];              /* source revision id */
+	char revision[128];		 /* source revision id */
 	char component[64]; /* the component that failed, when known */
 	char reason[512];   /* why it failed, one line */
-	double seconds;     /* wall time of this build */
-	int compiled;       /* objects compiled */
-	int from_cache;     /* objects taken from the object cache */
+	double seconds;	    /* wall time of this build */
+	int compiled;	    /* objects compiled */
+	int from_cache;	    /* objects taken from the object cache */
 };
 
 /**
@@ -63,8 +63,8 @@ struct bld_result {
  * home, no fxcc).  @sp must outlive the context.
  */
 struct bld_ctx *bld_open(const struct cs_space *sp,
-                         const struct bld_options *opts, int *code, char *msg,
-                         size_t msglen);
+			 const struct bld_options *opts, int *code, char *msg,
+			 size_t msglen);
 void bld_close(struct bld_ctx *ctx);
 
 /** The source revision every build of this context records. */
@@ -75,7 +75,7 @@ const char *bld_revision_id(const struct bld_ctx *ctx);
  * installed.  Returns FX_EXIT_OK, or FX_EXIT_ENV with a message in @msg.
  */
 int bld_check(struct bld_ctx *ctx, const struct cs_config *cfg, char *msg,
-              size_t msglen);
+	      size_t msglen);
 
 /**
  * Build one configuration in this process and fill @r.  Returns 0 when
@@ -83,7 +83,7 @@ int bld_check(struct bld_ctx *ctx, const struct cs_config *cfg, char *msg,
  * result says why), -1 on an environment error (r->exit_code set).
  */
 int bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
-              struct bld_result *r);
+	      struct bld_result *r);
 
 /** Called as each build of bld_build_many() ends. */
 typedef void (*bld_done_fn)(void *arg, int index, const struct bld_result *r);
@@ -95,7 +95,7 @@ typedef void (*bld_done_fn)(void *arg, int index, const struct bld_result *r);
  * it ends.  Returns the number that failed.
  */
 int bld_build_many(struct bld_ctx *ctx, const struct cs_config *cfgs, int n,
-                   struct bld_result *results, bld_done_fn done, void *arg);
+		   struct bld_result *results, bld_done_fn done, void *arg);
 
 /*
  * The backend interface: how builds are run.  submit starts building
@@ -106,7 +106,7 @@ struct bld_backend {
 	const char *name;
 	int (*slots)(struct bld_backend *b);
 	int (*submit)(struct bld_backend *b, struct bld_ctx *ctx, int id,
-	              const struct cs_config *cfg);
+		      const struct cs_config *cfg);
 	/* 0, or -1 when nothing is running */
 	int (*wait)(struct bld_backend *b, int *id, struct bld_result *r);
 	void (*free)(struct bld_backend *b);

@@ -42,7 +42,7 @@ ask_version(struct cc_ident *id, char *msg, size_t msglen)
 	o.timeout = 30;
 	if (proc_run(argv, &o, &st) != 0 || out.len == 0) {
 		snprintf(msg, msglen, "compiler '%s' does not answer --version",
-		         id->path);
+			 id->path);
 		sb_free(&out);
 		sb_free(&err);
 		return -1;
@@ -54,7 +54,7 @@ ask_version(struct cc_ident *id, char *msg, size_t msglen)
 
 int
 cc_ident_get(const char *cc, const char *cachedir, struct cc_ident *id,
-             char *msg, size_t msglen)
+	     char *msg, size_t msglen)
 {
 	struct stat sb;
 	struct sha256 s;
@@ -72,7 +72,7 @@ cc_ident_get(const char *cc, const char *cachedir, struct cc_ident *id,
 	free(found);
 	if (id->path == NULL || stat(id->path, &sb) != 0) {
 		snprintf(msg, msglen, "cannot resolve compiler '%s': %s", cc,
-		         strerror(errno));
+			 strerror(errno));
 		cc_ident_free(id);
 		return -1;
 	}

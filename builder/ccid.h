@@ -12,10 +12,10 @@
 #include "sha256.h"
 
 struct cc_ident {
-	char *name;                   /* as asked for ("gcc") */
-	char *path;                   /* resolved, symbolic links followed */
-	char *version;                /* the first line of --version */
-	char *full;                   /* the whole --version text */
+	char *name;		      /* as asked for ("gcc") */
+	char *path;		      /* resolved, symbolic links followed */
+	char *version;		      /* the first line of --version */
+	char *full;		      /* the whole --version text */
 	char key[SHA256_HEX_LEN + 1]; /* digest of path and full text */
 };
 
@@ -26,7 +26,7 @@ struct cc_ident {
  * found or run.
  */
 int cc_ident_get(const char *cc, const char *cachedir, struct cc_ident *id,
-                 char *msg, size_t msglen);
+		 char *msg, size_t msglen);
 
 void cc_ident_free(struct cc_ident *id);
 

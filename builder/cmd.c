@@ -11,24 +11,24 @@
 #include "builder.h"
 
 static const char build_usage[] =
-        "usage: flexexplore build --app NAME [options] CONFIG...\n"
-        "\n"
-        "Builds each configuration (a canonical name, in any order, or its\n"
-        "hash) of the application into an image under the engine's home,\n"
-        "builds/HASH/image, with its provenance in manifest.json beside it.\n"
-        "An image that is up to date is not built again; objects come from\n"
-        "the object cache whenever their input, flags and compiler match.\n"
-        "\n"
-        "  --app NAME       the bundled application (its space file)\n"
-        "  --spec FILE      a space file instead of the application's own\n"
-        "  --jobs N         builds at once (default: the host's cores)\n"
-        "  --timeout SEC    stop a build after SEC seconds (default 600)\n"
-        "  --force          build even when the image is up to date\n"
-        "  --json           one JSON object per configuration\n"
-        "\n"
-        "Exit status: 0 all built, 1 some build failed (the reason and the\n"
-        "log are printed), 2 bad arguments or configuration, 3 a tool is\n"
-        "missing (make, a compiler, clang for cfi or safestack).\n";
+	"usage: flexexplore build --app NAME [options] CONFIG...\n"
+	"\n"
+	"Builds each configuration (a canonical name, in any order, or its\n"
+	"hash) of the application into an image under the engine's home,\n"
+	"builds/HASH/image, with its provenance in manifest.json beside it.\n"
+	"An image that is up to date is not built again; objects come from\n"
+	"the object cache whenever their input, flags and compiler match.\n"
+	"\n"
+	"  --app NAME       the bundled application (its space file)\n"
+	"  --spec FILE      a space file instead of the application's own\n"
+	"  --jobs N         builds at once (default: the host's cores)\n"
+	"  --timeout SEC    stop a build after SEC seconds (default 600)\n"
+	"  --force          build even when the image is up to date\n"
+	"  --json           one JSON object per configuration\n"
+	"\n"
+	"Exit status: 0 all built, 1 some build failed (the reason and the\n"
+	"log are printed), 2 bad arguments or configuration, 3 a tool is\n"
+	"missing (make, a compiler, clang for cfi or safestack).\n";
 
 struct build_args {
 	const char *app;
@@ -41,14 +41,14 @@ static int
 parse_args(int argc, char **argv, struct build_args *a)
 {
 	static const struct option longopts[] = {
-	        {"app", required_argument, NULL, 'a'},
-	        {"spec", required_argument, NULL, 's'},
-	        {"jobs", required_argument, NULL, 'j'},
-	        {"timeout", required_argument, NULL, 't'},
-	        {"force", no_argument, NULL, 'f'},
-	        {"json", no_argument, NULL, 'J'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
+		{"app", required_argument, NULL, 'a'},
+		{"spec", required_argument, NULL, 's'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"timeout", required_argument, NULL, 't'},
+		{"force", no_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'J'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	unsigned long long n;
 	int c;
@@ -66,17 +66,17 @@ parse_args(int argc, char **argv, struct build_args *a)
 		case 'j':
 			if (fx_parse_u64(optarg, &n) != 0 || n < 1 || n > 1024)
 				return cli_usage_error(
-				        "build",
-				        "--jobs '%s': expected 1 to 1024",
-				        optarg);
+					"build",
+					"--jobs '%s': expected 1 to 1024",
+					optarg);
 			a->opts.jobs = (int)n;
 			break;
 		case 't':
 			if (fx_parse_u64(optarg, &n) != 0 || n < 1)
 				return cli_usage_error(
-				        "build",
-				        "--timeout '%s': expected seconds",
-				        optarg);
+					"build",
+					"--timeout '%s': expected seconds",
+					optarg);
 			a->opts.timeout = (double)n;
 			break;
 		case 'f':
@@ -108,15 +108,15 @@ print_json(const char *name, const struct bld_result *r)
 	sb_adds(&sb, "{\"config\": ");
 	sb_add_json_string(&sb, name);
 	sb_addf(&sb, ", \"hash\": \"%s\", \"ok\": %s, \"up_to_date\": %s",
-	        r->hash, r->ok ? "true" : "false",
-	        r->up_to_date ? "true" : "false");
+		r->hash, r->ok ? "true" : "false",
+		r->up_to_date ? "true" : "false");
 	sb_addf(&sb,
-	        ", \"seconds\": %.3f, \"compiled\": %d, "
-	        "\"from_cache\": %d, \"image\": ",
-	        r->seconds, r->compiled, r->from_cache);
+		", \"seconds\": %.3f, \"compiled\": %d, "
+		"\"from_cache\": %d, \"image\": ",
+		r->seconds, r->compiled, r->from_cache);
 	sb_add_json_string(&sb, r->ok ? r->image : "");
 	sb_addf(&sb,
-	        ", \"sha256\": \"%s\", \"manifest\": ", r->ok ? r->digest : "");
+		", \"sha256\": \"%s\", \"manifest\": ", r->ok ? r->digest : "");
 	sb_add_json_string(&sb, r->ok ? r->manifest : "");
 	sb_adds(&sb, ", \"revision\": ");
 	sb_add_json_string(&sb, r->revision);
@@ -171,7 +171,7 @@ report_one(void *arg, int i, const struct bld_result *r)
 /* Parse every configuration first: bad input builds nothing. */
 static int
 parse_configs(struct cs_space *sp, char **args, int n, struct cs_config *cfgs,
-              char **names)
+	      char **names)
 {
 	char msg[512];
 
@@ -180,8 +180,8 @@ parse_configs(struct cs_space *sp, char **args, int n, struct cs_config *cfgs,
 
 		if (cs_parse(sp, args[i], &cfgs[i], msg, sizeof(msg)) != 0) {
 			log_errx("'%s' is not a configuration of space '%s': "
-			         "%s",
-			         args[i], cs_space_name(sp), msg);
+				 "%s",
+				 args[i], cs_space_name(sp), msg);
 			return FX_EXIT_USAGE;
 		}
 		sb_init(&sb);
@@ -199,7 +199,7 @@ load_space(const struct build_args *a, int *rc)
 	char msg[600];
 
 	sp = a->spec != NULL ? cs_load(a->spec, &err)
-	                     : cs_load_app(a->app, &err);
+			     : cs_load_app(a->app, &err);
 	if (sp == NULL) {
 		cs_error_format(&err, msg, sizeof(msg));
 		log_errx("%s", msg);
@@ -209,7 +209,7 @@ load_space(const struct build_args *a, int *rc)
 	if (a->app != NULL && cs_space_app(sp) != NULL &&
 	    strcmp(a->app, cs_space_app(sp)) != 0) {
 		log_errx("space '%s' builds '%s', not '%s'", cs_space_path(sp),
-		         cs_space_app(sp), a->app);
+			 cs_space_app(sp), a->app);
 		cs_free(sp);
 		*rc = FX_EXIT_USAGE;
 		return NULL;

@@ -50,15 +50,15 @@ struct prefix_map {
 /* What the command line asks for, as far as caching goes. */
 struct ccline {
 	int argc;
-	char **argv;            /* the real compiler's arguments */
-	const char *out;        /* -o */
-	const char *src;        /* the one source file */
-	const char *depfile;    /* -MF */
-	const char *deps;       /* -MD or -MMD, or NULL */
-	int dep_phony;          /* -MP */
-	const char *dep_topt;   /* -MT or -MQ, when given */
+	char **argv;		/* the real compiler's arguments */
+	const char *out;	/* -o */
+	const char *src;	/* the one source file */
+	const char *depfile;	/* -MF */
+	const char *deps;	/* -MD or -MMD, or NULL */
+	int dep_phony;		/* -MP */
+	const char *dep_topt;	/* -MT or -MQ, when given */
 	const char *dep_target; /* its value */
-	int compile;            /* -c */
+	int compile;		/* -c */
 	int cacheable;
 	char *keep;   /* per argument: 1 kept for the compile */
 	char *hashed; /* per argument: 1 part of the key */
@@ -69,14 +69,14 @@ static int nmaps;
 
 /* Options whose value is the next argument. */
 static const char *const takes_value[] = {
-        "-o",         "-I",        "-D",           "-U",
-        "-include",   "-imacros",  "-isystem",     "-iquote",
-        "-idirafter", "-iprefix",  "-iwithprefix", "-iwithprefixbefore",
-        "-isysroot",  "-MF",       "-MT",          "-MQ",
-        "-L",         "-l",        "-T",           "-u",
-        "-z",         "-Xlinker",  "-Xassembler",  "-Xpreprocessor",
-        "-Xclang",    "-aux-info", "--param",      "-A",
-        "-target",    "--target",
+	"-o",	      "-I",	   "-D",	   "-U",
+	"-include",   "-imacros",  "-isystem",	   "-iquote",
+	"-idirafter", "-iprefix",  "-iwithprefix", "-iwithprefixbefore",
+	"-isysroot",  "-MF",	   "-MT",	   "-MQ",
+	"-L",	      "-l",	   "-T",	   "-u",
+	"-z",	      "-Xlinker",  "-Xassembler",  "-Xpreprocessor",
+	"-Xclang",    "-aux-info", "--param",	   "-A",
+	"-target",    "--target",
 };
 
 static int
@@ -124,8 +124,8 @@ parse_line(struct ccline *cl, int argc, char **argv)
 			cl->dep_phony = 1;
 			cl->keep[i] = cl->hashed[i] = 0;
 		} else if ((strcmp(a, "-MF") == 0 || strcmp(a, "-MT") == 0 ||
-		            strcmp(a, "-MQ") == 0) &&
-		           i + 1 < argc) {
+			    strcmp(a, "-MQ") == 0) &&
+			   i + 1 < argc) {
 			if (a[2] == 'F') {
 				cl->depfile = argv[i + 1];
 			} else {
@@ -135,13 +135,13 @@ parse_line(struct ccline *cl, int argc, char **argv)
 			cl->keep[i] = cl->hashed[i] = 0;
 			i++;
 		} else if (strcmp(a, "-E") == 0 || strcmp(a, "-S") == 0 ||
-		           strcmp(a, "-M") == 0 || strcmp(a, "-MM") == 0 ||
-		           strcmp(a, "-x") == 0 || strncmp(a, "-x", 2) == 0 ||
-		           strncmp(a, "-MF", 3) == 0 ||
-		           strncmp(a, "-MT", 3) == 0 || strcmp(a, "-") == 0 ||
-		           strncmp(a, "-save-temps", 11) == 0 ||
-		           strncmp(a, "-fprofile", 9) == 0 ||
-		           strncmp(a, "-Wp,", 4) == 0 || a[0] == '@') {
+			   strcmp(a, "-M") == 0 || strcmp(a, "-MM") == 0 ||
+			   strcmp(a, "-x") == 0 || strncmp(a, "-x", 2) == 0 ||
+			   strncmp(a, "-MF", 3) == 0 ||
+			   strncmp(a, "-MT", 3) == 0 || strcmp(a, "-") == 0 ||
+			   strncmp(a, "-save-temps", 11) == 0 ||
+			   strncmp(a, "-fprofile", 9) == 0 ||
+			   strncmp(a, "-Wp,", 4) == 0 || a[0] == '@') {
 			odd = 1;
 		} else if (is_value_option(a) && i + 1 < argc) {
 			cl->keep[++i] = 1;
@@ -156,7 +156,7 @@ parse_line(struct ccline *cl, int argc, char **argv)
 		}
 	}
 	cl->cacheable = cl->compile && cl->out != NULL && cl->src != NULL &&
-	                nsrc == 1 && !odd;
+			nsrc == 1 && !odd;
 }
 
 static void
@@ -181,7 +181,7 @@ load_maps(void)
 	free(copy);
 	for (int m = 0; m < nmaps; m++)
 		maps[m].flag = xasprintf("-ffile-prefix-map=%s=%s",
-		                         maps[m].from, maps[m].to);
+					 maps[m].from, maps[m].to);
 
 	/* Longest prefix first when matching; given last to the compiler. */
 	for (int i = 1; i < nmaps; i++)
@@ -268,10 +268,10 @@ hash_preprocessed(struct sha256 *s, const char *text, size_t len)
 /* The argument vector for the real compiler, with our additions. */
 static char **
 command(const char *cc, const struct ccline *cl, int preprocess,
-        const char *depfile, const char *target)
+	const char *depfile, const char *target)
 {
 	char **v = xcalloc((size_t)cl->argc + 2 * FXCC_MAX_MAPS + 12,
-	                   sizeof(char *));
+			   sizeof(char *));
 	int n = 0;
 
 	v[n++] = (char *)cc;
@@ -297,9 +297,9 @@ command(const char *cc, const struct ccline *cl, int preprocess,
 			v[n++] = "-MF";
 			v[n++] = (char *)depfile;
 			v[n++] = cl->dep_topt != NULL ? (char *)cl->dep_topt
-			                              : "-MT";
+						      : "-MT";
 			v[n++] = cl->dep_target != NULL ? (char *)cl->dep_target
-			                                : (char *)target;
+							: (char *)target;
 			if (cl->dep_phony)
 				v[n++] = "-MP";
 		}
@@ -391,7 +391,7 @@ run_real(const char *cc, int argc, char **argv)
 /* The cache key of this compile, or -1 when preprocessing failed. */
 static int
 compute_key(const char *cc, const struct ccline *cl, const char *cachedir,
-            char key[SHA256_HEX_LEN + 1])
+	    char key[SHA256_HEX_LEN + 1])
 {
 	struct cc_ident id;
 	struct proc_opts o;
@@ -410,7 +410,7 @@ compute_key(const char *cc, const struct ccline *cl, const char *cachedir,
 
 	if (cl->deps)
 		depfile = cl->depfile != NULL ? xstrdup(cl->depfile)
-		                              : default_depfile(cl->out);
+					      : default_depfile(cl->out);
 	argv = command(cc, cl, 1, depfile, cl->out);
 	sb_init(&pre);
 	sb_init(&err);
@@ -473,7 +473,7 @@ take_from_cache(const char *cachedir, const char *key, const char *out)
 /* Keep a fresh object; its warnings first, so a hit can replay them. */
 static void
 store_in_cache(const char *cachedir, const char *key, const char *out,
-               const struct strbuf *warnings)
+	       const struct strbuf *warnings)
 {
 	char *dir = xasprintf("%s/%.2s", cachedir, key);
 	char *obj = entry_path(cachedir, key, ".o");
@@ -484,7 +484,7 @@ store_in_cache(const char *cachedir, const char *key, const char *out,
 	     fs_write_atomic(err, warnings->buf, warnings->len) != 0) ||
 	    fs_copy_atomic(out, obj) != 0)
 		log_warn("cannot store '%s' in the object cache '%s'", out,
-		         cachedir);
+			 cachedir);
 	free(dir);
 	free(obj);
 	free(err);

@@ -48,7 +48,7 @@ object_component(const char *obj, const char **name)
 }
 
 typedef void (*cache_line_fn)(void *arg, const char *event, const char *obj,
-                              const char *flags);
+			      const char *flags);
 
 /* Each "EVENT KEY OBJECT SOURCE FLAGS..." line of the build's cache log. */
 static void
@@ -110,13 +110,13 @@ fail_line(void *arg, const char *event, const char *obj, const char *flags)
 	n = object_component(obj, &name);
 	if (n > 0 && n < sizeof(f->component))
 		snprintf(f->component, sizeof(f->component), "%.*s", (int)n,
-		         name);
+			 name);
 }
 
 /* @line with the source tree's and build folder's prefixes dropped. */
 static void
 shorten(const struct bld_ctx *ctx, const struct bld_result *r, const char *line,
-        size_t n, char *out, size_t len)
+	size_t n, char *out, size_t len)
 {
 	const char *prefixes[] = {r->dir, ctx->srcdir};
 	struct strbuf sb;
@@ -157,16 +157,16 @@ first_line_with(const char *text, const char *const *needles, size_t *len)
 
 void
 bld_explain_failure(const struct bld_ctx *ctx, const struct gen_image *img,
-                    const struct proc_status *st, struct bld_result *r)
+		    const struct proc_status *st, struct bld_result *r)
 {
 	static const char *const compile_errors[] = {
-	        ": error: ", ": fatal error: ", NULL};
+		": error: ", ": fatal error: ", NULL};
 	static const char *const link_errors[] = {"undefined reference",
-	                                          "multiple definition",
-	                                          "ld: ",
-	                                          "ld.lld: ",
-	                                          "objcopy: ",
-	                                          NULL};
+						  "multiple definition",
+						  "ld: ",
+						  "ld.lld: ",
+						  "objcopy: ",
+						  NULL};
 	static const char *const make_errors[] = {"make: *** ", NULL};
 	struct first_fail f = {""};
 	char *log = fx_read_file(r->log, NULL);
@@ -192,14 +192,14 @@ bld_explain_failure(const struct bld_ctx *ctx, const struct gen_image *img,
 
 	if (st->timed_out)
 		snprintf(r->reason, sizeof(r->reason),
-		         "timed out after %.0f s%s%s", ctx->opts.timeout,
-		         f.component[0] != '\0' ? " in " : "", f.component);
+			 "timed out after %.0f s%s%s", ctx->opts.timeout,
+			 f.component[0] != '\0' ? " in " : "", f.component);
 	else if (st->exited && st->code == 0)
 		snprintf(r->reason, sizeof(r->reason),
-		         "make succeeded but left no image");
+			 "make succeeded but left no image");
 	else if (f.component[0] != '\0' && detail[0] != '\0')
 		snprintf(r->reason, sizeof(r->reason), "component '%s': %s",
-		         f.component, detail);
+			 f.component, detail);
 	else if (detail[0] != '\0')
 		snprintf(r->reason, sizeof(r->reason), "%s", detail);
 	else
@@ -235,7 +235,7 @@ component_line(void *arg, const char *event, const char *obj, const char *flags)
 
 static void
 add_field(struct strbuf *sb, const char *indent, const char *name,
-          const char *value, int last)
+	  const char *value, int last)
 {
 	sb_addf(sb, "%s\"%s\": ", indent, name);
 	sb_add_json_string(sb, value);
@@ -244,7 +244,7 @@ add_field(struct strbuf *sb, const char *indent, const char *name,
 
 static void
 add_compiler(struct strbuf *sb, const char *role, const struct cc_ident *id,
-             int last)
+	     int last)
 {
 	sb_addf(sb, "    {\"role\": \"%s\", \"path\": ", role);
 	sb_add_json_string(sb, id->path);
@@ -255,7 +255,7 @@ add_compiler(struct strbuf *sb, const char *role, const struct cc_ident *id,
 
 static void
 add_components(struct strbuf *sb, const struct gen_image *img,
-               const struct comp_counts *cc)
+	       const struct comp_counts *cc)
 {
 	sb_adds(sb, "  \"components\": [\n");
 	for (int c = 0; c < img->ncomponents; c++) {
@@ -266,26 +266,26 @@ add_components(struct strbuf *sb, const struct gen_image *img,
 		sb_adds(sb, "    {\"name\": ");
 		sb_add_json_string(sb, comp->name);
 		sb_addf(sb, ", \"compartment\": %d, \"hardening\": [",
-		        comp->compartment);
+			comp->compartment);
 		for (int h = 0; h < comp->nharden; h++) {
 			const struct gen_hardening *g =
-			        gen_hardening(comp->harden[h]);
+				gen_hardening(comp->harden[h]);
 
 			sb_adds(sb, h > 0 ? ", " : "");
 			sb_add_json_string(sb, comp->harden[h]);
 			if (g != NULL)
 				sb_addf(&flags, "%s%s", flags.len ? " " : "",
-				        g->cflags);
+					g->cflags);
 		}
 		sb_adds(sb, "], \"hardening_cflags\": ");
 		sb_add_json_string(sb, flags.buf);
 		sb_adds(sb, ", \"cflags\": ");
 		sb_add_json_string(sb, cc->comp[c].cflags != NULL
-		                               ? cc->comp[c].cflags
-		                               : "");
+					       ? cc->comp[c].cflags
+					       : "");
 		sb_addf(sb, ", \"compiled\": %d, \"from_cache\": %d}%s\n",
-		        cc->comp[c].compiled, cc->comp[c].cached,
-		        c + 1 < img->ncomponents ? "," : "");
+			cc->comp[c].compiled, cc->comp[c].cached,
+			c + 1 < img->ncomponents ? "," : "");
 		sb_free(&flags);
 	}
 	sb_adds(sb, "  ],\n");
@@ -293,8 +293,8 @@ add_components(struct strbuf *sb, const struct gen_image *img,
 
 int
 bld_write_manifest(const struct bld_ctx *ctx, const struct gen_image *img,
-                   const char *name, const char *key,
-                   const struct bld_result *r)
+		   const char *name, const char *key,
+		   const struct bld_result *r)
 {
 	struct comp_counts cc;
 	struct strbuf sb;
@@ -341,13 +341,13 @@ bld_write_manifest(const struct bld_ctx *ctx, const struct gen_image *img,
 	add_components(&sb, img, &cc);
 	sb_adds(&sb, "  \"core\": {\"cflags\": ");
 	sb_add_json_string(&sb, cc.comp[img->ncomponents].cflags != NULL
-	                                ? cc.comp[img->ncomponents].cflags
-	                                : "");
+					? cc.comp[img->ncomponents].cflags
+					: "");
 	sb_addf(&sb,
-	        ", \"compiled\": %d, \"from_cache\": %d},\n"
-	        "  \"objects\": {\"compiled\": %d, \"from_cache\": %d},\n",
-	        cc.comp[img->ncomponents].compiled,
-	        cc.comp[img->ncomponents].cached, r->compiled, r->from_cache);
+		", \"compiled\": %d, \"from_cache\": %d},\n"
+		"  \"objects\": {\"compiled\": %d, \"from_cache\": %d},\n",
+		cc.comp[img->ncomponents].compiled,
+		cc.comp[img->ncomponents].cached, r->compiled, r->from_cache);
 	add_field(&sb, "  ", "image", r->image, 0);
 	sb_addf(&sb, "  \"image_bytes\": %lld,\n", (long long)st.st_size);
 	add_field(&sb, "  ", "image_sha256", r->digest, 0);

@@ -218,19 +218,19 @@ pool_wait(struct pool *p, int *id, enum pool_end *end, void *result)
 			collect(p, w);
 			if (waitpid(w->pid, &status, WNOHANG) == w->pid) {
 				int ok = WIFEXITED(status) &&
-				         WEXITSTATUS(status) == 0;
+					 WEXITSTATUS(status) == 0;
 
 				return finish(p, w,
-				              ok ? POOL_DONE : POOL_CRASHED, id,
-				              end, result);
+					      ok ? POOL_DONE : POOL_CRASHED, id,
+					      end, result);
 			}
 			if (w->deadline > 0 && now > w->deadline) {
 				log_warnx("task %d ran past its time limit; "
-				          "stopping it",
-				          w->id);
+					  "stopping it",
+					  w->id);
 				stop_worker(w);
 				return finish(p, w, POOL_TIMED_OUT, id, end,
-				              result);
+					      result);
 			}
 		}
 		nanosleep(&nap, NULL);
@@ -248,7 +248,7 @@ pool_host_cores(void)
 			n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
 			if (n <= 0)
 				n = hwloc_get_nbobjs_by_type(topo,
-				                             HWLOC_OBJ_PU);
+							     HWLOC_OBJ_PU);
 		}
 		hwloc_topology_destroy(topo);
 	}

@@ -19,8 +19,8 @@ typedef void (*pool_task_fn)(void *arg, int id, void *result, size_t size);
 
 /** How a finished task ended, beside its own result. */
 enum pool_end {
-	POOL_DONE,      /* the task returned and handed back its result */
-	POOL_CRASHED,   /* it died before handing back a result */
+	POOL_DONE,	/* the task returned and handed back its result */
+	POOL_CRASHED,	/* it died before handing back a result */
 	POOL_TIMED_OUT, /* stopped at its time limit */
 };
 
@@ -38,7 +38,7 @@ int pool_running(const struct pool *p);
  * or -1 with errno set when no worker could be started.
  */
 int pool_submit(struct pool *p, int id, pool_task_fn fn, void *arg,
-                double timeout);
+		double timeout);
 
 /**
  * Wait for any running task to end; sets *id and *end and copies its

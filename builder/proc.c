@@ -162,7 +162,7 @@ proc_run(char *const argv[], const struct proc_opts *o, struct proc_status *st)
 	}
 	if (pid == 0)
 		child_exec(argv, o, o->out != NULL ? outp[1] : o->out_fd,
-		           o->err != NULL ? errp[1] : o->err_fd);
+			   o->err != NULL ? errp[1] : o->err_fd);
 	if (o->new_group)
 		setpgid(pid, pid); /* both sides: kill(-pid) works at once */
 	target = o->new_group ? -pid : pid;
@@ -219,7 +219,7 @@ proc_describe(const struct proc_status *st, char *buf, size_t len)
 		snprintf(buf, len, "exit %d", st->code);
 	else
 		snprintf(buf, len, "killed by signal %d (%s)", st->code,
-		         strsignal(st->code));
+			 strsignal(st->code));
 }
 
 char *
@@ -236,7 +236,7 @@ proc_which(const char *name)
 		const char *end = strchrnul(p, ':');
 		int n = (int)(end - p);
 		char *cand = n == 0 ? xasprintf("./%s", name)
-		                    : xasprintf("%.*s/%s", n, p, name);
+				    : xasprintf("%.*s/%s", n, p, name);
 
 		if (stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    access(cand, X_OK) == 0)

@@ -12,12 +12,12 @@ struct proc_opts {
 	char *const *env;   /* "NAME=value" to set, "NAME" to unset */
 	struct strbuf *out; /* capture stdout here, or ... */
 	struct strbuf *err; /* capture stderr here, or ... */
-	int out_fd;         /* ... send it to this fd (-1: inherit) */
-	int err_fd;         /* ... send it to this fd (-1: inherit) */
-	int null_stdin;     /* read from /dev/null */
-	int new_group;      /* lead a process group of its own, so that a
+	int out_fd;	    /* ... send it to this fd (-1: inherit) */
+	int err_fd;	    /* ... send it to this fd (-1: inherit) */
+	int null_stdin;	    /* read from /dev/null */
+	int new_group;	    /* lead a process group of its own, so that a
 			       time limit stops all it started */
-	double timeout;     /* seconds; 0: none */
+	double timeout;	    /* seconds; 0: none */
 };
 
 struct proc_status {
@@ -36,7 +36,7 @@ void proc_opts_init(struct proc_opts *o);
  * that is not found reads as exit code 127).
  */
 int proc_run(char *const argv[], const struct proc_opts *o,
-             struct proc_status *st);
+	     struct proc_status *st);
 
 /** Describe *st in @buf ("exit 2", "killed by signal 9", "timed out"). */
 void proc_describe(const struct proc_status *st, char *buf, size_t len);

@@ -75,12 +75,12 @@ finish_id(struct bld_revision *rev, const char *prefix)
 		snprintf(rev->id, sizeof(rev->id), "%s", rev->commit);
 	else
 		snprintf(rev->id, sizeof(rev->id), "%s%s%.*s", rev->commit,
-		         prefix, DIGEST_SHOWN, rev->dirty);
+			 prefix, DIGEST_SHOWN, rev->dirty);
 }
 
 static void
 unversioned(const char *srcdir, const char *const *paths,
-            struct bld_revision *rev)
+	    struct bld_revision *rev)
 {
 	struct sha256 s;
 
@@ -103,7 +103,7 @@ git_fail(const char *what, char *msg, size_t msglen)
 /* Digest of every changed path under @paths, in path order. */
 static int
 hash_changes(git_repository *repo, const char *top, const char *const *paths,
-             struct bld_revision *rev, char *msg, size_t msglen)
+	     struct bld_revision *rev, char *msg, size_t msglen)
 {
 	git_status_options opts;
 	git_status_list *list;
@@ -114,24 +114,24 @@ hash_changes(git_repository *repo, const char *top, const char *const *paths,
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-	             GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-	             GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
-	             GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+		     GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		     GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
+		     GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
 	while (paths[np] != NULL)
 		np++;
 	opts.pathspec.strings = (char **)paths;
 	opts.pathspec.count = (size_t)np;
 	if (git_status_list_new(&list, repo, &opts) != 0)
 		return git_fail("cannot read the status of the work tree", msg,
-		                msglen);
+				msglen);
 
 	n = git_status_list_entrycount(list);
 	sha256_init(&s);
 	for (size_t i = 0; i < n; i++) {
 		const git_status_entry *e = git_status_byindex(list, i);
 		const git_diff_delta *d = e->index_to_workdir != NULL
-		                                  ? e->index_to_workdir
-		                                  : e->head_to_index;
+						  ? e->index_to_workdir
+						  : e->head_to_index;
 
 		if (d == NULL || e->status == GIT_STATUS_CURRENT)
 			continue;
@@ -146,7 +146,7 @@ hash_changes(git_repository *repo, const char *top, const char *const *paths,
 
 int
 bld_revision_get(const char *srcdir, const char *const *paths,
-                 struct bld_revision *rev, char *msg, size_t msglen)
+		 struct bld_revision *rev, char *msg, size_t msglen)
 {
 	git_repository *repo = NULL;
 	git_oid head;
@@ -155,7 +155,7 @@ bld_revision_get(const char *srcdir, const char *const *paths,
 	memset(rev, 0, sizeof(*rev));
 	git_libgit2_init();
 	rc = git_repository_open_ext(&repo, srcdir,
-	                             GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+				     GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (rc == GIT_ENOTFOUND) {
 		unversioned(srcdir, paths, rev);
 		git_libgit2_shutdown();
@@ -170,7 +170,7 @@ bld_revision_get(const char *srcdir, const char *const *paths,
 	if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
 		git_oid_tostr(rev->commit, sizeof(rev->commit), &head);
 	rc = hash_changes(repo, git_repository_workdir(repo), paths, rev, msg,
-	                  msglen);
+			  msglen);
 	if (rc == 0)
 		finish_id(rev, "+dirty.");
 out:

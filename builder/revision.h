@@ -15,9 +15,9 @@
 #include "sha256.h"
 
 struct bld_revision {
-	char commit[41];                /* HEAD's id; "" outside a repository */
+	char commit[41];		/* HEAD's id; "" outside a repository */
 	char dirty[SHA256_HEX_LEN + 1]; /* digest of changes; "" if clean */
-	int nchanged;                   /* changed, added or removed files */
+	int nchanged;			/* changed, added or removed files */
 	char id[128]; /* COMMIT, COMMIT+dirty.HASH or tree.HASH */
 };
 
@@ -27,6 +27,6 @@ struct bld_revision {
  * with a message in @msg when the repository cannot be read.
  */
 int bld_revision_get(const char *srcdir, const char *const *paths,
-                     struct bld_revision *rev, char *msg, size_t msglen);
+		     struct bld_revision *rev, char *msg, size_t msglen);
 
 #endif /* FX_BUILDER_REVISION_H */

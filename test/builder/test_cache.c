@@ -28,22 +28,22 @@ struct proj {
 
 /* shared.h is included by a.c and b.c; c.c includes nothing of ours. */
 static const char *const files[][2] = {
-        {"shared.h", "#define SHARED 40\n"},
-        {"a.h", "int a(void);\n"},
-        {"a.c", "#include \"a.h\"\n#include \"shared.h\"\n"
-                "const char *a_file = __FILE__;\n"
-                "int a(void) { return SHARED; }\n"},
-        {"b.c", "#include \"shared.h\"\n#include \"a.h\"\n"
-                "int b(void) { return SHARED + a(); }\n"},
-        {"c.c", "int b(void);\nint main(void) { return b() == 80 ? 0 : 1; }\n"},
-        {"Makefile", "O ?= out\n"
-                     "OBJS := $(O)/a.o $(O)/b.o $(O)/c.o\n"
-                     "$(O)/img: $(OBJS)\n"
-                     "\t$(CC) -o $@ $^\n"
-                     "$(O)/%.o: %.c\n"
-                     "\t@mkdir -p $(O)\n"
-                     "\t$(CC) -O2 -g $(CFLAGS_$*) -MMD -MP -c -o $@ $<\n"
-                     "-include $(OBJS:.o=.d)\n"},
+	{"shared.h", "#define SHARED 40\n"},
+	{"a.h", "int a(void);\n"},
+	{"a.c", "#include \"a.h\"\n#include \"shared.h\"\n"
+		"const char *a_file = __FILE__;\n"
+		"int a(void) { return SHARED; }\n"},
+	{"b.c", "#include \"shared.h\"\n#include \"a.h\"\n"
+		"int b(void) { return SHARED + a(); }\n"},
+	{"c.c", "int b(void);\nint main(void) { return b() == 80 ? 0 : 1; }\n"},
+	{"Makefile", "O ?= out\n"
+		     "OBJS := $(O)/a.o $(O)/b.o $(O)/c.o\n"
+		     "$(O)/img: $(OBJS)\n"
+		     "\t$(CC) -o $@ $^\n"
+		     "$(O)/%.o: %.c\n"
+		     "\t@mkdir -p $(O)\n"
+		     "\t$(CC) -O2 -g $(CFLAGS_$*) -MMD -MP -c -o $@ $<\n"
+		     "-include $(OBJS:.o=.d)\n"},
 };
 
 static void
@@ -111,14 +111,14 @@ build(struct proj *p, const char *make_args, char *log, size_t loglen)
 	setenv("FXCC_MAP", cmd, 1);
 	free(cmd);
 	cmd = xasprintf("make -s -C %s O=%s CC='%s gcc' %s >%s.make 2>&1",
-	                p->src, out, p->fxcc, make_args, out);
+			p->src, out, p->fxcc, make_args, out);
 	rc = system(cmd);
 	free(cmd);
 
 	/* "hit KEY /fxbuild/a.o a.c" -> "hit a.o", sorted. */
 	cmd = xasprintf("awk '{n=split($3,p,\"/\"); print $1, p[n]}' %s "
-	                "2>/dev/null | sort",
-	                logf);
+			"2>/dev/null | sort",
+			logf);
 	f = popen(cmd, "r");
 	free(cmd);
 	text = xcalloc(1, loglen);
@@ -205,8 +205,8 @@ test_flag_change_recompiles_one(void **state)
 
 	assert_int_equal(build(p, "", log, sizeof(log)), 0);
 	assert_int_equal(
-	        build(p, "CFLAGS_b=-fstack-protector-strong", log, sizeof(log)),
-	        0);
+		build(p, "CFLAGS_b=-fstack-protector-strong", log, sizeof(log)),
+		0);
 	assert_string_equal(log, "hit a.o\nhit c.o\nmiss b.o\n");
 
 	/* Back to the first flags: everything is in the cache. */
@@ -245,12 +245,12 @@ test_warnings_replayed(void **state)
 	char *msg, *path;
 
 	write_text(p->src, "c.c",
-	           "int b(void);\nint main(void) { int unused; "
-	           "return b() == 80 ? 0 : 1; }\n");
+		   "int b(void);\nint main(void) { int unused; "
+		   "return b() == 80 ? 0 : 1; }\n");
 	assert_int_equal(
-	        build(p, "CFLAGS_c=-Wunused-variable", log, sizeof(log)), 0);
+		build(p, "CFLAGS_c=-Wunused-variable", log, sizeof(log)), 0);
 	assert_int_equal(
-	        build(p, "CFLAGS_c=-Wunused-variable", log, sizeof(log)), 0);
+		build(p, "CFLAGS_c=-Wunused-variable", log, sizeof(log)), 0);
 	assert_non_null(strstr(log, "hit c.o"));
 	path = xasprintf("%s/out2.make", p->top);
 	msg = fx_read_file(path, NULL);
@@ -264,17 +264,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_setup_teardown(test_rebuild_hits_identical,
-	                                        setup, teardown),
-	        cmocka_unit_test_setup_teardown(
-	                test_header_change_recompiles_dependents, setup,
-	                teardown),
-	        cmocka_unit_test_setup_teardown(test_flag_change_recompiles_one,
-	                                        setup, teardown),
-	        cmocka_unit_test_setup_teardown(
-	                test_broken_source_fails_uncached, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_warnings_replayed, setup,
-	                                        teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_hits_identical,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_header_change_recompiles_dependents, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_flag_change_recompiles_one,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_broken_source_fails_uncached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_replayed, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,7 +52,7 @@ test_runs_in_parallel(void **state)
 	while (next < 4 || pool_running(p) > 0) {
 		while (next < 4 && pool_running(p) < pool_slots(p)) {
 			assert_int_equal(pool_submit(p, next, nap, &seconds, 0),
-			                 0);
+					 0);
 			next++;
 		}
 		assert_int_equal(pool_wait(p, &id, &end, &a), 0);
@@ -173,10 +173,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_runs_in_parallel),
-	        cmocka_unit_test(test_timeout_stops_group),
-	        cmocka_unit_test(test_crash_is_reported),
-	        cmocka_unit_test(test_host_cores),
+		cmocka_unit_test(test_runs_in_parallel),
+		cmocka_unit_test(test_timeout_stops_group),
+		cmocka_unit_test(test_crash_is_reported),
+		cmocka_unit_test(test_host_cores),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -150,14 +150,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_setup_teardown(test_clean_is_commit, setup,
-	                                        teardown),
-	        cmocka_unit_test_setup_teardown(test_changes_make_new_revisions,
-	                                        setup, teardown),
-	        cmocka_unit_test_setup_teardown(
-	                test_ignored_and_outside_do_not_count, setup, teardown),
-	        cmocka_unit_test_setup_teardown(
-	                test_outside_git_digests_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clean_is_commit, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_changes_make_new_revisions,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_ignored_and_outside_do_not_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_outside_git_digests_content, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
