@@ -32,3 +32,17 @@ expect_grep "the message says clang is missing" \
 FLEXEXPLORE_MAKE=no-such-make expect_exit 3 "no make" "$FX_BIN" build \
 	--spec "$SPEC" "$BASE"
 expect_grep "the message says make is missing" "'make' not found" "$T/err"
+
+# The application's own space file, through --app.
+copy_tree "$T/src"
+export FLEXEXPLORE_SRCDIR="$T/src"
+expect_exit 2 "an option the application's space does not allow" \
+	"$FX_BIN" build --app httpd "$BASE/vfs=asan"
+expect_grep "the message says which and why" \
+	"'vfs' may not carry 'asan'" "$T/err"
+expect_exit 0 "the application's baseline builds with --app" \
+	"$FX_BIN" build --app httpd "$BASE"
+expect_grep "it prints the image" "^  image +$FLEXEXPLORE_HOME/builds/[0-9a-f]{16}/image$" \
+	"$T/out"
+expect_grep "and whether it came from the cache" "^  cached +no: " "$T/out"
+expect_grep "and the build time" "^  time +[0-9.]+ s$" "$T/out"
