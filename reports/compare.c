@@ -98,7 +98,7 @@ find_name(const struct rp_report *r, const char *name)
 static void
 add_row(struct strbuf *sb, const char *label, const char *a, const char *b)
 {
-	sb_addf(sb, "  %-13s%-32s %s\n", label, a, b);
+	sb_addf(sb, "  %-15s%-30s %s\n", label, a, b);
 }
 
 static void
@@ -129,7 +129,7 @@ static void
 add_header(struct strbuf *sb, const struct rp_report *a,
            const struct rp_report *b, const struct style *s)
 {
-	char ia[32], ib[32], ra[32], rb[32];
+	char ia[32], ib[32], ra[48], rb[48];
 	int host = strcmp(a->host_fingerprint, b->host_fingerprint) != 0;
 	int rev = strcmp(a->revision, b->revision) != 0;
 
@@ -153,8 +153,10 @@ add_header(struct strbuf *sb, const struct rp_report *a,
 	snprintf(ra, sizeof(ra), "%d maximal", a->nranking);
 	snprintf(rb, sizeof(rb), "%d maximal", b->nranking);
 	add_row(sb, "within budget", ra, rb);
-	snprintf(ra, sizeof(ra), "%d evaluated", a->counts.evaluated);
-	snprintf(rb, sizeof(rb), "%d evaluated", b->counts.evaluated);
+	snprintf(ra, sizeof(ra), "%d evaluated, %d skipped",
+	         a->counts.evaluated + a->counts.verified, a->counts.skipped);
+	snprintf(rb, sizeof(rb), "%d evaluated, %d skipped",
+	         b->counts.evaluated + b->counts.verified, b->counts.skipped);
 	add_row(sb, "work", ra, rb);
 }
 
@@ -203,17 +205,23 @@ add_mechanisms(struct strbuf *sb, struct db *db, const struct rp_report *a,
 		if (!cs_space_mechanism_isolates(a->sp, m))
 			continue;
 		n++;
-		sb_addf(sb, "  %-13s", name);
+		sb_addf(sb, "  %-15s", name);
 		if (ha && hb)
 			sb_adds(sb, "both hosts can run it\n");
 		else if (!ha && !hb)
 			sb_adds(sb, "neither host can run it\n");
-		else
-			sb_addf(sb,
-			        "%sonly the %s host can run it%s (%d "
-			        "configurations skipped on the %s)\n",
-			        s->warn, ha ? "older" : "newer", s->off,
-			        ha ? sb_ : sa, ha ? "newer" : "older");
+		else {
+			char *t =
+			        xasprintf("only the %s host can run it (%d "
+			                  "configurations skipped on the %s)",
+			                  ha ? "older" : "newer", ha ? sb_ : sa,
+			                  ha ? "newer" : "older");
+
+			sb_adds(sb, s->warn);
+			rp_add_wrapped(sb, t, 17, 17);
+			sb_adds(sb, s->off);
+			free(t);
+		}
 	}
 	if (n == 0)
 		sb_adds(sb, "  none isolates: nothing depends on the host\n");
@@ -278,6 +286,7 @@ add_ratio(struct strbuf *sb, const struct rp_report *a,
           const struct rp_report *b, const struct style *s)
 {
 	double lo = 0, hi = 0, sum = 0;
+	struct strbuf t;
 	int n = 0;
 
 	for (int i = 0; i < b->nnodes; i++) {
@@ -295,14 +304,15 @@ add_ratio(struct strbuf *sb, const struct rp_report *a,
 		sum += q;
 		n++;
 	}
-	sb_addf(sb, "\n%sMeasured on both%s: %d configurations", s->bold,
-	        s->off, n);
+	sb_init(&t);
+	sb_addf(&t, "%d configurations", n);
 	if (n > 0)
-		sb_addf(sb,
-		        ", newer/older %s %.3f on average (%.3f to "
-		        "%.3f)",
+		sb_addf(&t,
+		        "; newer/older %s is %.3f on average (%.3f to %.3f)",
 		        a->ex.metric, sum / n, lo, hi);
-	sb_addc(sb, '\n');
+	sb_addf(sb, "\n%sMeasured on both%s: ", s->bold, s->off);
+	rp_add_wrapped(sb, t.buf, 18, 2);
+	sb_free(&t);
 }
 
 static void
@@ -319,7 +329,7 @@ add_shift(struct strbuf *sb, const struct rp_report *a,
 			sb_addf(sb, "  kept   %2d -> %-3d", x->rank, y->rank);
 		else
 			sb_addf(sb, "  new     - -> %-3d", y->rank);
-		rp_add_wrapped(sb, y->name, 19, 19);
+		rp_add_wrapped(sb, y->name, 18, 18);
 	}
 	for (int k = 0; k < a->nranking; k++) {
 		const struct rp_node *x = &a->nodes[a->ranking[k]];
@@ -329,10 +339,10 @@ add_shift(struct strbuf *sb, const struct rp_report *a,
 		if (y != NULL && y->rank > 0)
 			continue;
 		sb_addf(sb, "  gone   %2d -> -  ", x->rank);
-		rp_add_wrapped(sb, x->name, 19, 19);
+		rp_add_wrapped(sb, x->name, 18, 18);
 		sb_init(&t);
 		add_state(&t, y);
-		sb_addf(sb, "%19snow %s\n", "", t.buf);
+		sb_addf(sb, "%18snow %s\n", "", t.buf);
 		sb_free(&t);
 	}
 	if (a->nranking + b->nranking == 0)

@@ -35,7 +35,8 @@ rp_add_wrapped(struct strbuf *sb, const char *text, int col, int indent)
 				cut = i + 1;
 		if (cut <= 0)
 			cut = room > 0 ? room : (int)len;
-		sb_add(sb, text, cut);
+		/* A break at a blank drops the blank. */
+		sb_add(sb, text, text[cut - 1] == ' ' ? cut - 1 : cut);
 		sb_addf(sb, "\n%*s", indent, "");
 		text += cut;
 		len -= cut;

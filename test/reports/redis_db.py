@@ -9,11 +9,18 @@ independently of the engine.
       safety order of the FlexOS Redis space (partition refinement, the
       mpk mechanism, hardening inclusion)
 
-  redis_db.py build DB CSV SPACE_SUMMARY_JSON SPACE_LIST_JSON \
+  redis_db.py expect CSV METRIC BUDGET --scale S --no-mpk
+      the same for a host whose numbers are S times the CSV's and that
+      cannot run mpk (configurations of two or more compartments left
+      out); --misses prints the minimal missing ones instead
+
+  redis_db.py build DB CSV SPEC SPACE_SUMMARY_JSON SPACE_LIST_JSON \
           --host FP --mechanisms mpk,proc [--scale 1.0] [--skip MECH]
+          [--revision REV]
       add an exhaustive exploration of the space to DB (created from
       db/schema.sql when new): every configuration evaluated with the
       CSV's number times SCALE, or skipped when its mechanism is SKIP.
+      SPACE_*_JSON are `flexexplore space --json` and `--list --json`.
 """
 import argparse
 import csv
@@ -67,14 +74,21 @@ def rows(path, metric):
                 float(r[metric]), int(r["samples"])
 
 
-def maximal(csv_path, metric, budget):
-    passing = [n for n, v, _ in rows(csv_path, metric) if v >= budget]
+def outcomes(csv_path, metric, scale=1.0, no_mpk=False):
+    return [(n, v * scale) for n, v, _ in rows(csv_path, metric)
+            if not (no_mpk and "|" in n)]
+
+
+def maximal(csv_path, metric, budget, scale=1.0, no_mpk=False):
+    passing = [n for n, v in outcomes(csv_path, metric, scale, no_mpk)
+               if v >= budget]
     return sorted(a for a in passing
                   if not any(a != b and leq(a, b) for b in passing))
 
 
-def minimal_misses(csv_path, metric, budget):
-    missing = [n for n, v, _ in rows(csv_path, metric) if v < budget]
+def minimal_misses(csv_path, metric, budget, scale=1.0, no_mpk=False):
+    missing = [n for n, v in outcomes(csv_path, metric, scale, no_mpk)
+               if v < budget]
     return sorted(a for a in missing
                   if not any(a != b and leq(b, a) for b in missing))
 
@@ -101,7 +115,7 @@ def build(a):
                "first_seen) VALUES (?, ?, ?)", (a.host, desc, NOW))
     host = one_id(db, "SELECT id FROM hosts WHERE fingerprint = ?",
                   (a.host,))
-    rev = "replay:" + a.revision
+    rev = a.revision
     db.execute("INSERT OR IGNORE INTO revisions (revision, first_seen) "
                "VALUES (?, ?)", (rev, NOW))
     rev_id = one_id(db, "SELECT id FROM revisions WHERE revision = ?",
@@ -173,12 +187,14 @@ def main():
     e.add_argument("budget", type=float)
     e.add_argument("--misses", action="store_true",
                    help="the minimal missing configurations instead")
+    e.add_argument("--scale", type=float, default=1.0)
+    e.add_argument("--no-mpk", action="store_true")
     b = sub.add_parser("build")
     for x in ("db", "csv", "spec", "summary", "list"):
         b.add_argument(x)
     b.add_argument("--host", required=True)
     b.add_argument("--mechanisms", required=True)
-    b.add_argument("--revision", default="test")
+    b.add_argument("--revision", default="replay:test")
     b.add_argument("--metric", default="get_mean")
     b.add_argument("--budget", type=float, default=500000)
     b.add_argument("--scale", type=float, default=1.0)
@@ -186,7 +202,7 @@ def main():
     a = p.parse_args()
     if a.cmd == "expect":
         f = minimal_misses if a.misses else maximal
-        for n in f(a.csv, a.metric, a.budget):
+        for n in f(a.csv, a.metric, a.budget, a.scale, a.no_mpk):
             print(n)
     else:
         build(a)
