@@ -24,12 +24,14 @@ MPK_GT_BINS := $(MPK_GUEST_DIR)/gatetest-mpk $(MPK_GUEST_DIR)/gatetest-fcall \
 	$(MPK_GUEST_DIR)/gatetest-proc
 MPK_GUEST_BINS := $(MPK_GUEST_DIR)/pkey_basic $(MPK_GT_BINS)
 MPK_GUEST_RUN := $(MPK_GUEST_DIR)/pkey_basic test/qemu/guest/mpk_gatetest.sh \
-	test/qemu/guest/mpk_isolation.sh test/qemu/guest/mpk_httpd.sh \
+	test/qemu/guest/mpk_isolation.sh test/qemu/guest/mpk_hardening.sh \
+	test/qemu/guest/mpk_httpd.sh \
 	test/qemu/guest/mpk_kvstore.sh test/qemu/guest/mpk_sqlite.sh \
 	test/qemu/guest/gate_bench.sh
 # Images the generator builds (test/qemu/build-images.sh), and the host
 # tools the guest scripts drive them with (those present are copied in).
-MPK_IMAGES := iso-mpk iso-proc iso-fcall httpd-mpk kvstore-mpk sqlite-mpk
+MPK_IMAGES := iso-mpk iso-proc iso-fcall iso-mpk-asan iso-mpk-mixed \
+	httpd-mpk kvstore-mpk sqlite-mpk
 MPK_IMG_DIR := $(MPK_GUEST_DIR)/img
 MPK_TOOLS := $(wildcard /usr/bin/wrk /usr/bin/redis-cli /usr/bin/redis-benchmark)
 MPK_QEMU_FLAGS ?=

@@ -28,6 +28,7 @@ __thread int mpk_cur = MPK_CORE;
 __thread uintptr_t mpk_sp[GATE_MAX_COMPARTMENTS + 1];
 union mpk_page mpk_page __attribute__((aligned(4096)));
 
+static __thread int mpk_started; /* the thread gate_rt_start() runs on */
 static __thread char *mpk_arena;
 static __thread size_t mpk_arena_top;
 static size_t mpk_arena_size = MPK_ARENA_DEFAULT;
@@ -90,6 +91,22 @@ mpk_tag(const struct gate_compartment *c, const struct gate_section *s,
 		plat_panic("mpk: cannot give the %s section of compartment "
 			   "'%s' key %d: %s",
 			   what, c->name, key, strerror(errno));
+}
+
+/* The application has returned: give every compartment's sections back
+ * to key 0, so that exit handlers (the C library's, a sanitizer's, which
+ * run in the core) may touch them. */
+static void
+mpk_untag_all(const struct gate_image *img)
+{
+	for (int i = 0; i < img->ncompartments; i++) {
+		const struct gate_compartment *c = &img->compartments[i];
+
+		mpk_tag(c, &c->text, "code", PROT_READ | PROT_EXEC, 0);
+		mpk_tag(c, &c->rodata, "read-only data", PROT_READ, 0);
+		mpk_tag(c, &c->data, "data", PROT_READ | PROT_WRITE, 0);
+		mpk_tag(c, &c->bss, "bss", PROT_READ | PROT_WRITE, 0);
+	}
 }
 
 static int
@@ -218,6 +235,7 @@ gate_rt_start(const struct gate_image *img)
 	plat_debug("mpk: %d compartments, shared key %d",
 		   img->ncompartments, mpk_page.t.shared_key);
 
+	mpk_started = 1;
 	mark = gate_rt_frame();
 	a = gate_rt_alloc(sizeof(*a));
 	a->entry = img->entry;
@@ -225,6 +243,7 @@ gate_rt_start(const struct gate_image *img)
 	mpk_stack_ensure(img->entry_compartment);
 	mpk_switch(img->entry_compartment, mpk_entry_dispatch, a);
 	gate_rt_release(mark);
+	mpk_untag_all(img);
 	return a->status;
 }
 
@@ -238,6 +257,11 @@ gate_rt_call(int callee, int fn, void *args)
 		plat_panic("mpk: gate call of function %d into compartment %d "
 			   "does not match the gate table",
 			   fn, callee);
+	/* A thread a component started runs with its creator's PKRU, but
+	 * its gates would not know whose it is. */
+	if (mpk_cur == MPK_CORE && !mpk_started)
+		plat_panic("mpk: a gate call from a thread the image started "
+			   "(only the main thread may cross compartments)");
 	if (mpk_sp[callee] == 0)
 		mpk_stack_ensure(callee);
 	mpk_switch(callee, t->functions[fn].dispatch, args);

@@ -15,6 +15,10 @@
  * code running with that compartment's key can change it; a compartment
  * that frees another's memory faults on the chunk header.
  *
+ * Built with MPK_NO_HEAPS (images with AddressSanitizer, whose checks need
+ * its own allocator), none of this replaces malloc and every allocation
+ * stays on key 0.
+ *
  * Small blocks come from size classes (free lists, never returned to the
  * host); blocks over MPK_HEAP_LARGE get a mapping of their own, on the
  * same key.
@@ -30,6 +34,24 @@
 #include <unistd.h>
 
 #include "mpk.h"
+
+#ifdef MPK_NO_HEAPS
+
+/* The C library's (or the sanitizer's) allocator serves everyone. */
+void
+mpk_heap_init(const struct mpk_table *t)
+{
+	(void)t;
+}
+
+int
+mpk_heap_owner(const void *addr)
+{
+	(void)addr;
+	return -1;
+}
+
+#else /* per-compartment heaps */
 
 #define MPK_HEAP_RESERVE (1UL << 30) /* address space per heap */
 #define MPK_HEAP_LARGE (64UL << 10)  /* larger blocks get a mapping */
@@ -471,3 +493,4 @@ malloc_usable_size(void *p)
 {
 	return p == NULL ? 0 : mpk_usable(p);
 }
+#endif /* MPK_NO_HEAPS */

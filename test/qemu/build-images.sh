@@ -35,6 +35,11 @@ build iso-mpk "$iso" 'prober|victim@mpk'
 build iso-proc "$iso" 'prober|victim@proc'
 build iso-fcall "$iso" 'prober|victim@fcall'
 
+# mpk with hardening: AddressSanitizer (its own allocator) and a mix.
+build iso-mpk-asan "$iso" 'prober|victim@mpk/victim=asan'
+build iso-mpk-mixed "$iso" \
+	'prober|victim@mpk/prober=auto-init+fortify+stack-clash+stack-protector,victim=ubsan'
+
 # Each application with every component alone, under mpk.
 build httpd-mpk "$spaces/httpd.yaml" 'httpd|httpparser|net|vfs@mpk'
 build kvstore-mpk "$spaces/kvstore.yaml" 'kvdata|kvstore|net|resp@mpk'
