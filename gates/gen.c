@@ -374,13 +374,14 @@ gen_image_from_placement(struct gen_image *img, const char *app,
 			int i = gen_image_component(img, w);
 
 			if (i < 0 || img->comps[i].compartment >= 0) {
+				gen_error(err, errlen,
+					  "placement '%s': component '%s' is "
+					  "%s",
+					  placement, w,
+					  i < 0 ? "not in the app"
+						: "placed twice");
 				free(copy);
-				return gen_error(err, errlen,
-						 "placement '%s': component "
-						 "'%s' is %s",
-						 placement, w,
-						 i < 0 ? "not in the app"
-						       : "placed twice");
+				return -1;
 			}
 			img->comps[i].compartment = k;
 		}
@@ -529,6 +530,15 @@ write_config_mk(struct strbuf *sb, const struct gen_image *img)
 	sb_addf(sb, "\nFX_LDHARDEN :=%s\nFX_LINK_CLANG := %s\n", ld.buf,
 		link_clang ? "1" : "");
 	sb_free(&ld);
+}
+
+static void
+write_flags(struct strbuf *sb, const struct gen_component *c)
+{
+	sb_addf(sb, "compiler %s\nhardening", uses_clang(c) ? "clang" : "cc");
+	for (int h = 0; h < c->nharden; h++)
+		sb_addf(sb, " %s", c->harden[h]);
+	sb_adds(sb, "\n");
 }
 
 static void
@@ -831,14 +841,16 @@ gen_write(const struct gen_image *img, const char *outdir, char *err,
 	char *path;
 	int rc = 0;
 
-	path = xasprintf("%s/syms", outdir);
-	if (fx_mkdirs(path, 0777) != 0) {
-		gen_error(err, errlen, "cannot create '%s': %s", path,
-			  strerror(errno));
+	for (size_t i = 0; i < 2; i++) {
+		path = xasprintf("%s/%s", outdir, i ? "flags" : "syms");
+		if (fx_mkdirs(path, 0777) != 0) {
+			gen_error(err, errlen, "cannot create '%s': %s", path,
+				  strerror(errno));
+			free(path);
+			return -1;
+		}
 		free(path);
-		return -1;
 	}
-	free(path);
 
 	sb_init(&sb);
 	for (int i = 0; rc == 0 && i < img->ncomponents; i++) {
@@ -846,6 +858,25 @@ gen_write(const struct gen_image *img, const char *outdir, char *err,
 		write_syms(&sb, img, i);
 		path = xasprintf("%s/syms/%s.syms", outdir,
 				 img->comps[i].name);
+		rc = write_if_changed(path, sb.buf, err, errlen);
+		free(path);
+	}
+
+	/* One stamp per component (and one for the core) holding what its
+	 * objects are compiled with: Make rebuilds only what changed. */
+	for (int i = 0; rc == 0 && i < img->ncomponents; i++) {
+		sb_reset(&sb);
+		write_flags(&sb, &img->comps[i]);
+		path = xasprintf("%s/flags/%s.flags", outdir,
+				 img->comps[i].name);
+		rc = write_if_changed(path, sb.buf, err, errlen);
+		free(path);
+	}
+	if (rc == 0) {
+		sb_reset(&sb);
+		sb_addf(&sb, "mechanism %s\napp %s\n", img->mechanism,
+			img->appdir);
+		path = xasprintf("%s/flags/core.flags", outdir);
 		rc = write_if_changed(path, sb.buf, err, errlen);
 		free(path);
 	}

@@ -12,6 +12,8 @@
  *	syms/C.syms	objcopy --redefine-syms list of component C: every
  *			function of another compartment it may call,
  *			renamed to that function's stub
+ *	flags/C.flags	what component C is compiled with (flags/core.flags:
+ *			the core), rewritten only when that changes
  *	config.name	the configuration's canonical name
  *
  * Files whose content did not change are left untouched, so Make rebuilds
