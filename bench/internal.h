@@ -65,11 +65,11 @@ struct bench_def {
 	unsigned long requests_min, requests_max;
 
 	/* The correctness check after readiness. */
-	char check_get[128];  /* HTTP: the path to get */
-	char check_file[128]; /* HTTP: content file it must equal */
-	int check_setget;     /* RESP: SET a key, GET it back */
-	char check_key[64];   /* workload: key that must be present... */
-	char check_value[64]; /* ...with this value ({requests}) */
+	char check_get[128];     /* HTTP: the path to get */
+	char check_file[128];    /* HTTP: content file it must equal */
+	int check_setget;        /* RESP: SET a key, GET it back */
+	char check_equal[2][32]; /* workload: keys that must print the
+				    same value ("rows", "inserts") */
 
 	int nmetrics;
 	struct bdef_metric metrics[BENCH_MAX_METRICS];
@@ -95,9 +95,10 @@ int bdef_metric_index(const struct bench_def *def, const char *name);
 
 /*
  * Each parser reads one run's output and fills values[i] for every metric
- * of the definition.  Returns 0, or -1 with a message quoting the text it
- * did not expect in @err.  A run that got errors instead of answers
- * (wrk's non-2xx responses, socket errors) sets *wrong to a description.
+ * of the definition.  Returns 0; -1 with a message quoting the text it did
+ * not expect in @err; or 1 when the output is well formed but shows wrong
+ * answers (wrk's non-2xx responses, a failed workload check), described
+ * in @err.
  */
 int bench_parse_wrk(const char *out, const struct bench_def *def,
                     double *values, char *err, size_t errlen);
@@ -172,10 +173,17 @@ void bench_proc_free(struct bench_proc *p);
 void bench_wait_text(int status, char *buf, size_t len);
 
 /**
- * Kill and reap every descendant still alive (orphans re-parented to this
- * process, which is made a child subreaper by bench_run()).
+ * The live children of this process (from /proc/self/task/T/children);
+ * returns how many were stored in @pids.
  */
-void bench_reap_orphans(void);
+int bench_children(pid_t *pids, int max);
+
+/**
+ * Kill and reap every child of this process that is not in @before:
+ * orphans of a measurement, re-parented to the engine while bench_run()
+ * had it be a child subreaper.
+ */
+void bench_reap_orphans(const pid_t *before, int nbefore);
 
 /* ---- Probes ----------------------------------------------------------- */
 

@@ -1,2 +1,3 @@
 # bench: host fingerprint and measuring images (see bench/README.md).
-ENGINE_SRCS += bench/hw.c bench/cmd_hw.c
+ENGINE_SRCS += bench/hw.c bench/cmd_hw.c bench/def.c bench/parse.c \
+	bench/stats.c bench/proc.c bench/probe.c bench/run.c bench/cmd_bench.c

@@ -11,6 +11,7 @@
 
 int cmd_space(int argc, char **argv);
 int cmd_hw(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_report(int argc, char **argv);

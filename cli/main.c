@@ -22,6 +22,7 @@ struct command {
 static const struct command commands[] = {
 	{"space", cmd_space, "summarize, count, list or draw a space"},
 	{"hw", cmd_hw, "this host's fingerprint and the mechanisms it can run"},
+	{"bench", cmd_bench, "measure one image with its application's load"},
 	{"gen", cmd_gen, "write (and build) the image of one configuration"},
 	{"build", cmd_build, "build configurations into images, with a cache"},
 	{"report", cmd_report, "what an exploration found: text, HTML, CSV, JSON, DOT"},
