@@ -93,9 +93,7 @@ mpk_tag(const struct gate_compartment *c, const struct gate_section *s,
 			   what, c->name, key, strerror(errno));
 }
 
-/* The application has returned: give every compartment's sections back
- * to key 0, so that exit handlers (the C library's, a sanitizer's, which
- * run in the core) may touch them. */
+#ifdef MPK_NO_HEAPS
 static void
 mpk_untag_all(const struct gate_image *img)
 {
@@ -107,6 +105,26 @@ mpk_untag_all(const struct gate_image *img)
 		mpk_tag(c, &c->data, "data", PROT_READ | PROT_WRITE, 0);
 		mpk_tag(c, &c->bss, "bss", PROT_READ | PROT_WRITE, 0);
 	}
+}
+#endif
+
+/*
+ * The application has returned; what runs now is the core's exit path
+ * (stdio, exit handlers).  It keeps no compartment's rights: PKRU allows
+ * key 0 only (a value that grants less than any compartment's, so there
+ * is nothing in it for a gadget).  With AddressSanitizer, whose exit
+ * handlers walk every instrumented global, the sections go back to key 0
+ * instead.
+ */
+static void
+mpk_leave(const struct gate_image *img)
+{
+#ifdef MPK_NO_HEAPS
+	mpk_untag_all(img);
+#else
+	(void)img;
+	__asm__ volatile("wrpkru" : : "a"(0xfffffffcu), "c"(0), "d"(0));
+#endif
 }
 
 static int
@@ -206,6 +224,7 @@ gate_rt_start(const struct gate_image *img)
 	struct mpk_entry_args *a;
 	const char *why;
 	void *mark;
+	int status;
 
 	if (img->ncompartments < 1 ||
 	    img->ncompartments > GATE_MAX_COMPARTMENTS ||
@@ -242,9 +261,10 @@ gate_rt_start(const struct gate_image *img)
 	a->status = 4;
 	mpk_stack_ensure(img->entry_compartment);
 	mpk_switch(img->entry_compartment, mpk_entry_dispatch, a);
+	status = a->status;
 	gate_rt_release(mark);
-	mpk_untag_all(img);
-	return a->status;
+	mpk_leave(img);
+	return status;
 }
 
 void
