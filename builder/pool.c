@@ -15,6 +15,7 @@
 #include "../util/log.h"
 #include "../util/util.h"
 #include "pool.h"
+#include "proc.h"
 
 /* Time a stopped group gets between SIGTERM and SIGKILL. */
 #define POOL_KILL_GRACE 1.0
@@ -67,6 +68,7 @@ stop_worker(struct worker *w)
 static void
 release(struct worker *w)
 {
+	proc_guard_remove(w->pid);
 	close(w->fd);
 	w->pid = 0;
 	w->fd = -1;
@@ -152,12 +154,13 @@ pool_submit(struct pool *p, int id, pool_task_fn fn, void *arg, double timeout)
 
 		setpgid(0, 0);
 		close(fds[0]);
-		signal(SIGTERM, SIG_DFL);
+		proc_guard_reset();
 		fn(arg, id, result, p->size);
 		write_all(fds[1], result, p->size);
 		_exit(0);
 	}
 	setpgid(pid, pid);
+	proc_guard_add(pid);
 	close(fds[1]);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	w->pid = pid;

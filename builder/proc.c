@@ -19,6 +19,82 @@
 /* How long a process group gets between SIGTERM and SIGKILL. */
 #define PROC_KILL_GRACE 1.0
 
+#define PROC_MAX_GUARDS 64
+
+static const int guarded_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static volatile pid_t guards[PROC_MAX_GUARDS];
+static int nguards;
+static struct sigaction saved[FX_ARRAY_LEN(guarded_signals)];
+
+static void
+guard_handler(int sig)
+{
+	for (int i = 0; i < PROC_MAX_GUARDS; i++)
+		if (guards[i] > 0)
+			kill(-guards[i], SIGTERM);
+
+	/* Then what would have happened without us. */
+	for (size_t i = 0; i < FX_ARRAY_LEN(guarded_signals); i++) {
+		if (guarded_signals[i] != sig)
+			continue;
+		if (saved[i].sa_handler == SIG_IGN)
+			return;
+		if (saved[i].sa_handler != SIG_DFL) {
+			saved[i].sa_handler(sig);
+			return;
+		}
+		sigaction(sig, &saved[i], NULL);
+		raise(sig);
+	}
+}
+
+void
+proc_guard_add(pid_t group)
+{
+	struct sigaction sa;
+
+	for (int i = 0; i < PROC_MAX_GUARDS; i++) {
+		if (guards[i] != 0)
+			continue;
+		guards[i] = group;
+		if (nguards++ > 0)
+			return;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = guard_handler;
+		sigemptyset(&sa.sa_mask);
+		for (size_t k = 0; k < FX_ARRAY_LEN(guarded_signals); k++)
+			sigaction(guarded_signals[k], &sa, &saved[k]);
+		return;
+	}
+}
+
+void
+proc_guard_remove(pid_t group)
+{
+	for (int i = 0; i < PROC_MAX_GUARDS; i++) {
+		if (guards[i] != group)
+			continue;
+		guards[i] = 0;
+		if (--nguards > 0)
+			return;
+		for (size_t k = 0; k < FX_ARRAY_LEN(guarded_signals); k++)
+			sigaction(guarded_signals[k], &saved[k], NULL);
+		return;
+	}
+}
+
+void
+proc_guard_reset(void)
+{
+	if (nguards == 0)
+		return;
+	for (int i = 0; i < PROC_MAX_GUARDS; i++)
+		guards[i] = 0;
+	nguards = 0;
+	for (size_t k = 0; k < FX_ARRAY_LEN(guarded_signals); k++)
+		sigaction(guarded_signals[k], &saved[k], NULL);
+}
+
 void
 proc_opts_init(struct proc_opts *o)
 {
@@ -163,8 +239,10 @@ proc_run(char *const argv[], const struct proc_opts *o, struct proc_status *st)
 	if (pid == 0)
 		child_exec(argv, o, o->out != NULL ? outp[1] : o->out_fd,
 			   o->err != NULL ? errp[1] : o->err_fd);
-	if (o->new_group)
+	if (o->new_group) {
 		setpgid(pid, pid); /* both sides: kill(-pid) works at once */
+		proc_guard_add(pid);
+	}
 	target = o->new_group ? -pid : pid;
 
 	if (outp[1] >= 0)
@@ -201,6 +279,8 @@ proc_run(char *const argv[], const struct proc_opts *o, struct proc_status *st)
 		}
 	}
 
+	if (o->new_group)
+		proc_guard_remove(pid);
 	if (WIFEXITED(status)) {
 		st->exited = 1;
 		st->code = WEXITSTATUS(status);

@@ -5,6 +5,8 @@
 #ifndef FX_BUILDER_PROC_H
 #define FX_BUILDER_PROC_H
 
+#include <sys/types.h>
+
 #include "../util/util.h"
 
 struct proc_opts {
@@ -37,6 +39,17 @@ void proc_opts_init(struct proc_opts *o);
  */
 int proc_run(char *const argv[], const struct proc_opts *o,
 	     struct proc_status *st);
+
+/*
+ * Guards: process groups to stop (SIGTERM) when this process is stopped by
+ * SIGINT, SIGTERM or SIGHUP, so that Ctrl-C or a stopped worker leaves no
+ * build running.  Handlers are installed while a group is guarded and
+ * hand the signal on to whatever handler was there before.
+ */
+void proc_guard_add(pid_t group);
+void proc_guard_remove(pid_t group);
+/** In a freshly forked child: forget the parent's groups. */
+void proc_guard_reset(void);
 
 /** Describe *st in @buf ("exit 2", "killed by signal 9", "timed out"). */
 void proc_describe(const struct proc_status *st, char *buf, size_t len);

@@ -53,3 +53,21 @@ expect_grep "the reason says it timed out" '"reason": "timed out after 2 s' \
 check "stopped within seconds" test $(($(date +%s) - started)) -lt 20
 check "no compiler left running" \
 	sh -c "! pgrep -f '^sleep 317$' -u $(id -u) >/dev/null"
+
+# Interrupted (Ctrl-C) while two builds run: nothing is left running.
+export FLEXEXPLORE_HOME="$T/inthome"
+FLEXEXPLORE_CC="$T/bin/slowcc" "$FX_BIN" build --spec "$SPEC" --jobs 2 \
+	"$BASE" "$BASE/net=stack-protector" >"$T/int.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+	[ "$(pgrep -f '^sleep 317$' -u "$(id -u)" | wc -l)" -ge 2 ] && break
+	sleep 0.1
+done
+check "both builds were compiling" \
+	test "$(pgrep -f '^sleep 317$' -u "$(id -u)" | wc -l)" -ge 2
+kill -INT "$pid"
+wait "$pid"
+sleep 0.5
+check "after Ctrl-C no compiler is left" \
+	sh -c "! pgrep -f '^sleep 317$' -u $(id -u) >/dev/null"
+check "and no make" sh -c "! pgrep -f '[B]UILD=$T/inthome' >/dev/null"
