@@ -198,7 +198,8 @@ parse_param(struct api_ctx *cx, const char *fn, const char *text,
 	memset(p, 0, sizeof(*p));
 	decl = open ? trimmed(text, open) : xstrdup(text);
 	if (strchr(decl, '(') != NULL) {
-		api_error(cx, "parameter '%s' of '%s' is a function pointer; "
+		api_error(cx,
+			  "parameter '%s' of '%s' is a function pointer; "
 			  "no function pointers cross a component boundary",
 			  decl, fn);
 		free(decl);
@@ -206,13 +207,17 @@ parse_param(struct api_ctx *cx, const char *fn, const char *text,
 	}
 	if (strcmp(decl, "...") == 0) {
 		free(decl);
-		return api_error(cx, "'%s' is variadic; gates need every "
-				 "parameter declared", fn);
+		return api_error(cx,
+				 "'%s' is variadic; gates need every "
+				 "parameter declared",
+				 fn);
 	}
 	rc = split_decl(decl, &p->type, &p->name);
 	if (rc != 0) {
-		api_error(cx, "parameter '%s' of '%s': expected a type and a "
-			  "name", decl, fn);
+		api_error(cx,
+			  "parameter '%s' of '%s': expected a type and a "
+			  "name",
+			  decl, fn);
 		free(decl);
 		return -1;
 	}
@@ -223,11 +228,13 @@ parse_param(struct api_ctx *cx, const char *fn, const char *text,
 		char *ann;
 
 		if (close == NULL || close[1] != '\0')
-			return api_error(cx, "parameter '%s' of '%s': expected "
+			return api_error(cx,
+					 "parameter '%s' of '%s': expected "
 					 "']' closing its annotation",
 					 p->name, fn);
 		if (strchr(p->type, '*') == NULL)
-			return api_error(cx, "parameter '%s' of '%s' is not a "
+			return api_error(cx,
+					 "parameter '%s' of '%s' is not a "
 					 "pointer and takes no annotation",
 					 p->name, fn);
 		ann = xstrndup(open + 1, (size_t)(close - open - 1));
@@ -236,7 +243,8 @@ parse_param(struct api_ctx *cx, const char *fn, const char *text,
 		return rc;
 	}
 	if (strchr(p->type, '*') != NULL)
-		return api_error(cx, "pointer parameter '%s' of '%s' needs an "
+		return api_error(cx,
+				 "pointer parameter '%s' of '%s' needs an "
 				 "annotation such as [in,size=n], [out,size=n]"
 				 ", [in,str] or [opaque]",
 				 p->name, fn);
@@ -273,8 +281,9 @@ parse_params(struct api_ctx *cx, struct api_func *f, const char *list)
 		const char *e = item_end(s);
 		char *text = trimmed(s, e);
 
-		f->params = xrealloc(f->params, sizeof(*f->params) *
-							(size_t)(f->nparams + 1));
+		f->params =
+			xrealloc(f->params,
+				 sizeof(*f->params) * (size_t)(f->nparams + 1));
 		rc = parse_param(cx, f->name, text, &f->params[f->nparams]);
 		f->nparams++;
 		free(text);
@@ -286,7 +295,8 @@ parse_params(struct api_ctx *cx, struct api_func *f, const char *list)
 	for (int i = 0; rc == 0 && i < f->nparams; i++)
 		for (int j = 0; j < i; j++)
 			if (strcmp(f->params[i].name, f->params[j].name) == 0)
-				return api_error(cx, "'%s' has two parameters "
+				return api_error(cx,
+						 "'%s' has two parameters "
 						 "named '%s'",
 						 f->name, f->params[i].name);
 	return rc;
@@ -305,7 +315,7 @@ parse_line(struct api_ctx *cx, const char *line, struct api_func *f)
 	f->line = cx->line;
 	if (line[len - 1] != ';')
 		return api_error(cx, "expected ';' at the end of the "
-				 "declaration");
+				     "declaration");
 	if (open == NULL)
 		return api_error(cx, "expected 'TYPE NAME(PARAMS);'");
 	close = line + len - 2;
@@ -319,9 +329,10 @@ parse_line(struct api_ctx *cx, const char *line, struct api_func *f)
 	free(head);
 	if (rc != 0)
 		return api_error(cx, "expected a return type and a function "
-				 "name before '('");
+				     "name before '('");
 	if (strchr(f->ret, '*') != NULL)
-		return api_error(cx, "'%s' returns a pointer; return types "
+		return api_error(cx,
+				 "'%s' returns a pointer; return types "
 				 "are scalars",
 				 f->name);
 
@@ -335,8 +346,8 @@ int
 api_parse(const char *text, const char *path, const char *component,
 	  struct api_file *out, char *err, size_t errlen)
 {
-	struct api_ctx cx = {.path = path, .line = 0, .err = err,
-			     .errlen = errlen};
+	struct api_ctx cx = {
+		.path = path, .line = 0, .err = err, .errlen = errlen};
 	const char *s = text;
 
 	memset(out, 0, sizeof(*out));
@@ -367,8 +378,9 @@ api_parse(const char *text, const char *path, const char *component,
 			api_free(out);
 			return -1;
 		}
-		out->funcs = xrealloc(out->funcs, sizeof(*out->funcs) *
-							  (size_t)(out->nfuncs + 1));
+		out->funcs =
+			xrealloc(out->funcs, sizeof(*out->funcs) *
+						     (size_t)(out->nfuncs + 1));
 		out->funcs[out->nfuncs++] = f;
 	}
 	return 0;

@@ -34,11 +34,11 @@ struct api_param {
 };
 
 struct api_func {
-	char *ret;  /* return type; "void" for none */
+	char *ret; /* return type; "void" for none */
 	char *name;
 	int nparams;
 	struct api_param *params;
-	int line;   /* where it was declared */
+	int line; /* where it was declared */
 };
 
 struct api_file {

@@ -59,30 +59,30 @@ struct gate_section {
 };
 
 struct gate_compartment {
-	const char *name;	   /* its components joined by '+' */
-	struct gate_section text;  /* code */
-	struct gate_section rodata; /* read-only data */
-	struct gate_section data;  /* initialised data */
-	struct gate_section bss;   /* zeroed data */
+	const char *name;	     /* its components joined by '+' */
+	struct gate_section text;    /* code */
+	struct gate_section rodata;  /* read-only data */
+	struct gate_section data;    /* initialised data */
+	struct gate_section bss;     /* zeroed data */
 	const char *const *syscalls; /* allow-list, NULL-terminated names */
 };
 
 struct gate_function {
-	const char *name;	 /* the exported function */
-	int compartment;	 /* where it runs */
+	const char *name;	      /* the exported function */
+	int compartment;	      /* where it runs */
 	void (*dispatch)(void *args); /* unpacks the block and calls it */
 };
 
 struct gate_image {
 	const char *app;
-	const char *mechanism;	/* "none", "fcall", "proc" or "mpk" */
+	const char *mechanism; /* "none", "fcall", "proc" or "mpk" */
 	int ncompartments;
 	const struct gate_compartment *compartments;
-	int entry_compartment;	/* holds the component exporting entry */
-	int (*entry)(void);	/* the application's APP_ENTRY */
+	int entry_compartment; /* holds the component exporting entry */
+	int (*entry)(void);    /* the application's APP_ENTRY */
 	int nfunctions;
 	const struct gate_function *functions;
-	size_t shared_size;	/* bytes of shared arena to provide */
+	size_t shared_size; /* bytes of shared arena to provide */
 };
 
 /* Written by the generator into the build directory's gates.c. */

@@ -33,15 +33,16 @@
 static const struct gen_hardening gen_hardenings[] = {
 	{"stack-protector", "-fstack-protector-strong", "", 0, 0, NULL},
 	{"fortify", "-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2", "", 0, 0, NULL},
-	{"ubsan", "-fsanitize=undefined -fsanitize-undefined-trap-on-error",
-	 "", 0, 0, NULL},
+	{"ubsan", "-fsanitize=undefined -fsanitize-undefined-trap-on-error", "",
+	 0, 0, NULL},
 	{"asan", "-fsanitize=address -fno-omit-frame-pointer",
 	 "-fsanitize=address", 0, 0, GEN_ASAN_SYSCALLS},
 	{"stack-clash", "-fstack-clash-protection", "", 0, 0, NULL},
 	{"auto-init", "-ftrivial-auto-var-init=zero", "", 0, 0, NULL},
 	{"cfi", "-flto -fvisibility=hidden -fsanitize=cfi -fsanitize-trap=cfi",
 	 "", 1, 1, NULL},
-	{"safestack", "-fsanitize=safe-stack", "-fsanitize=safe-stack", 1, 0, NULL},
+	{"safestack", "-fsanitize=safe-stack", "-fsanitize=safe-stack", 1, 0,
+	 NULL},
 	{"sanitize",
 	 "-fsanitize=undefined -fsanitize-undefined-trap-on-error "
 	 "-fsanitize=address -fno-omit-frame-pointer -fstack-protector-strong",
@@ -50,7 +51,7 @@ static const struct gen_hardening gen_hardenings[] = {
 
 /* clang before 16 hides zero-initialisation behind an extra flag. */
 #define GEN_CLANG_AUTO_INIT                                                    \
-	"-enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-" \
+	"-enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-"  \
 	"clang"
 
 const struct gen_hardening *
@@ -137,8 +138,10 @@ load_component(struct gen_image *img, const char *name, const char *dir,
 		return gen_error(err, errlen, "more than %d components",
 				 CS_MAX_COMPONENTS);
 	if (gen_image_component(img, name) >= 0)
-		return gen_error(err, errlen, "%s/app.mk: component '%s' is "
-				 "listed twice", img->appdir, name);
+		return gen_error(err, errlen,
+				 "%s/app.mk: component '%s' is "
+				 "listed twice",
+				 img->appdir, name);
 	mkpath = xasprintf("%s/component.mk", dir);
 	text = fx_read_file(mkpath, NULL);
 	if (text == NULL) {
@@ -190,8 +193,8 @@ component_dir(const struct gen_image *img, const char *name, int own)
 }
 
 static int
-load_components(struct gen_image *img, const char *list, int own,
-		char *err, size_t errlen)
+load_components(struct gen_image *img, const char *list, int own, char *err,
+		size_t errlen)
 {
 	char *copy = xstrdup(list ? list : "");
 	char *save = NULL;
@@ -242,8 +245,8 @@ check_exports(const struct gen_image *img, char *err, size_t errlen)
 
 /* Read the application: app.mk, then every component it names. */
 static int
-load_app(struct gen_image *img, const char *app, const char *srcdir,
-	 char *err, size_t errlen)
+load_app(struct gen_image *img, const char *app, const char *srcdir, char *err,
+	 size_t errlen)
 {
 	char *mkpath, *text, *own, *libs;
 	int rc;
@@ -254,7 +257,8 @@ load_app(struct gen_image *img, const char *app, const char *srcdir,
 	img->shared_size = GEN_SHARED_SIZE;
 	img->appdir = find_appdir(srcdir, app);
 	if (img->appdir == NULL)
-		return gen_error(err, errlen, "no application '%s' under "
+		return gen_error(err, errlen,
+				 "no application '%s' under "
 				 "%s/os/apps or %s/os/test-components",
 				 app, srcdir, srcdir);
 
@@ -273,8 +277,10 @@ load_app(struct gen_image *img, const char *app, const char *srcdir,
 	rc = 0;
 	if (img->entry == NULL || strchr(img->entry, ' ') != NULL ||
 	    *img->entry == '\0')
-		rc = gen_error(err, errlen, "%s: expected APP_ENTRY := "
-			       "FUNCTION", mkpath);
+		rc = gen_error(err, errlen,
+			       "%s: expected APP_ENTRY := "
+			       "FUNCTION",
+			       mkpath);
 	if (rc == 0)
 		rc = load_components(img, own, 1, err, errlen);
 	if (rc == 0)
@@ -292,15 +298,18 @@ load_app(struct gen_image *img, const char *app, const char *srcdir,
 }
 
 static int
-add_harden(struct gen_component *c, const char *opt, char *err,
-	   size_t errlen)
+add_harden(struct gen_component *c, const char *opt, char *err, size_t errlen)
 {
 	if (gen_hardening(opt) == NULL)
-		return gen_error(err, errlen, "unknown hardening option '%s' "
-				 "on '%s'", opt, c->name);
+		return gen_error(err, errlen,
+				 "unknown hardening option '%s' "
+				 "on '%s'",
+				 opt, c->name);
 	if (c->nharden == GEN_MAX_HARDEN)
-		return gen_error(err, errlen, "too many hardening options on "
-				 "'%s'", c->name);
+		return gen_error(err, errlen,
+				 "too many hardening options on "
+				 "'%s'",
+				 c->name);
 	c->harden[c->nharden++] = gen_hardening(opt)->name;
 	return 0;
 }
@@ -315,7 +324,8 @@ gen_image_from_config(struct gen_image *img, const struct cs_space *sp,
 
 	memset(img, 0, sizeof(*img));
 	if (app == NULL)
-		return gen_error(err, errlen, "%s: the space has no build "
+		return gen_error(err, errlen,
+				 "%s: the space has no build "
 				 "section naming its application",
 				 cs_space_path(sp));
 	if (load_app(img, app, srcdir, err, errlen) != 0)
@@ -325,7 +335,8 @@ gen_image_from_config(struct gen_image *img, const struct cs_space *sp,
 	 * application: both must name the same set. */
 	for (int s = 0; s < cs_space_ncomponents(sp); s++)
 		if (gen_image_component(img, cs_space_component(sp, s)) < 0)
-			return gen_error(err, errlen, "%s: component '%s' is "
+			return gen_error(err, errlen,
+					 "%s: component '%s' is "
 					 "not in %s/app.mk",
 					 cs_space_path(sp),
 					 cs_space_component(sp, s),
@@ -335,7 +346,8 @@ gen_image_from_config(struct gen_image *img, const struct cs_space *sp,
 		int s = cs_space_component_index(sp, c->name);
 
 		if (s < 0)
-			return gen_error(err, errlen, "%s: the space does not "
+			return gen_error(err, errlen,
+					 "%s: the space does not "
 					 "place component '%s' of %s/app.mk",
 					 cs_space_path(sp), c->name,
 					 img->appdir);
@@ -431,8 +443,7 @@ has_gates(const struct gen_image *img)
 
 /* Write @text to @path unless it already holds exactly that. */
 static int
-write_if_changed(const char *path, const char *text, char *err,
-		 size_t errlen)
+write_if_changed(const char *path, const char *text, char *err, size_t errlen)
 {
 	size_t len = strlen(text), oldlen;
 	char *old = fx_read_file(path, &oldlen);
@@ -488,16 +499,17 @@ write_config_mk(struct strbuf *sb, const struct gen_image *img)
 	int link_clang = 0;
 
 	sb_init(&ld);
-	sb_addf(sb, "# Generated by flexexplore gen: build with\n"
-		    "#   make -C %s/os BUILD=<this folder>\n"
-		    "# configuration: %s\n",
+	sb_addf(sb,
+		"# Generated by flexexplore gen: build with\n"
+		"#   make -C %s/os BUILD=<this folder>\n"
+		"# configuration: %s\n",
 		img->srcdir, img->name);
 	sb_addf(sb, "FX_APP := %s\nFX_APP_DIR := %s\nFX_SRCDIR := %s\n",
 		img->app, img->appdir, img->srcdir);
 	sb_addf(sb, "FX_MECH := %s\nFX_ENTRY := %s\n", img->mechanism,
 		img->entry);
-	sb_addf(sb, "FX_NCOMPARTMENTS := %d\nFX_COMPONENTS :=",
-		img->ncompartments);
+	sb_addf(sb,
+		"FX_NCOMPARTMENTS := %d\nFX_COMPONENTS :=", img->ncompartments);
 	for (int i = 0; i < img->ncomponents; i++)
 		sb_addf(sb, " %s", img->comps[i].name);
 	sb_adds(sb, "\n");
@@ -561,26 +573,29 @@ static void
 write_section(struct strbuf *sb, const struct gen_image *img, int k,
 	      const char *kind, const char *inputs, const char *after)
 {
-	sb_addf(sb, "SECTIONS\n{\n  .fx.c%d.%s ALIGN(4096) :\n  {\n"
-		    "    __fx_c%d_%s_start = .;\n",
+	sb_addf(sb,
+		"SECTIONS\n{\n  .fx.c%d.%s ALIGN(4096) :\n  {\n"
+		"    __fx_c%d_%s_start = .;\n",
 		k, kind, k, kind);
 	for (int i = 0; i < img->ncomponents; i++)
 		if (img->comps[i].compartment == k)
 			sb_addf(sb, "    */fxc_%s.o(%s)\n", img->comps[i].name,
 				inputs);
-	sb_addf(sb, "    . = ALIGN(4096);\n    __fx_c%d_%s_end = .;\n  }\n"
-		    "}\nINSERT AFTER %s;\n\n",
+	sb_addf(sb,
+		"    . = ALIGN(4096);\n    __fx_c%d_%s_end = .;\n  }\n"
+		"}\nINSERT AFTER %s;\n\n",
 		k, kind, after);
 }
 
 static void
 write_ld(struct strbuf *sb, const struct gen_image *img)
 {
-	sb_addf(sb, "/* Generated by flexexplore gen for %s.\n"
-		    " * Each compartment's code, read-only data, data and bss "
-		    "in page-aligned\n"
-		    " * sections of their own; the trusted core keeps the "
-		    "default ones. */\n\n",
+	sb_addf(sb,
+		"/* Generated by flexexplore gen for %s.\n"
+		" * Each compartment's code, read-only data, data and bss "
+		"in page-aligned\n"
+		" * sections of their own; the trusted core keeps the "
+		"default ones. */\n\n",
 		img->name);
 	for (int k = 0; k < img->ncompartments; k++) {
 		write_section(sb, img, k, "text", ".text .text.*", ".text");
@@ -589,8 +604,7 @@ write_ld(struct strbuf *sb, const struct gen_image *img)
 		write_section(sb, img, k, "data",
 			      ".data .data.* .data.rel.ro .data.rel.ro.*",
 			      ".data");
-		write_section(sb, img, k, "bss", ".bss .bss.* COMMON",
-			      ".bss");
+		write_section(sb, img, k, "bss", ".bss .bss.* COMMON", ".bss");
 	}
 }
 
@@ -639,8 +653,9 @@ write_gate(struct strbuf *sb, const struct api_func *f, int cpt)
 		sb_addf(sb, "\t%s fx_ret;\n", f->ret);
 	sb_adds(sb, "\tchar fx_none;\n};\n\n");
 
-	sb_addf(sb, "static void\nfxd_%s(void *fx_p)\n{\n"
-		    "\tstruct fxa_%s *fx_a = fx_p;\n\n\t(void)fx_a;\n\t",
+	sb_addf(sb,
+		"static void\nfxd_%s(void *fx_p)\n{\n"
+		"\tstruct fxa_%s *fx_a = fx_p;\n\n\t(void)fx_a;\n\t",
 		f->name, f->name);
 	if (returns(f))
 		sb_adds(sb, "fx_a->fx_ret = ");
@@ -652,14 +667,14 @@ write_gate(struct strbuf *sb, const struct api_func *f, int cpt)
 	add_prototype(sb, f, "__fxg_");
 	sb_adds(sb, ";\n");
 	add_prototype(sb, f, "__fxg_");
-	sb_addf(sb, "\n{\n\tvoid *fx_mark = gate_rt_frame();\n"
-		    "\tstruct fxa_%s *fx_a = gate_rt_alloc(sizeof(*fx_a));\n",
+	sb_addf(sb,
+		"\n{\n\tvoid *fx_mark = gate_rt_frame();\n"
+		"\tstruct fxa_%s *fx_a = gate_rt_alloc(sizeof(*fx_a));\n",
 		f->name);
 	if (returns(f))
 		sb_addf(sb, "\t%s fx_ret;\n", f->ret);
 	for (int i = 0; i < f->nparams; i++)
-		if (f->params[i].dir == API_IN ||
-		    f->params[i].dir == API_OUT ||
+		if (f->params[i].dir == API_IN || f->params[i].dir == API_OUT ||
 		    f->params[i].dir == API_INOUT)
 			sb_addf(sb, "\tsize_t fx_n_%s = 0;\n",
 				f->params[i].name);
@@ -676,8 +691,9 @@ write_gate(struct strbuf *sb, const struct api_func *f, int cpt)
 				p->name);
 			continue;
 		}
-		sb_addf(sb, "\tfx_a->%s = NULL;\n\tif (%s != NULL) {\n"
-			    "\t\tfx_n_%s = ",
+		sb_addf(sb,
+			"\tfx_a->%s = NULL;\n\tif (%s != NULL) {\n"
+			"\t\tfx_n_%s = ",
 			p->name, p->name, p->name);
 		add_size(sb, p);
 		sb_addf(sb, ";\n\t\tfx_a->%s = gate_rt_alloc(fx_n_%s);\n",
@@ -694,8 +710,9 @@ write_gate(struct strbuf *sb, const struct api_func *f, int cpt)
 		const struct api_param *p = &f->params[i];
 
 		if (p->dir == API_OUT || p->dir == API_INOUT)
-			sb_addf(sb, "\tif (%s != NULL)\n\t\tmemcpy((void *)%s, "
-				    "fx_a->%s, fx_n_%s);\n",
+			sb_addf(sb,
+				"\tif (%s != NULL)\n\t\tmemcpy((void *)%s, "
+				"fx_a->%s, fx_n_%s);\n",
 				p->name, p->name, p->name, p->name);
 	}
 	if (returns(f))
@@ -738,9 +755,10 @@ write_gates_c(struct strbuf *sb, const struct gen_image *img)
 {
 	int gates = has_gates(img);
 
-	sb_addf(sb, "/* Generated by flexexplore gen for %s. */\n"
-		    "#include <stddef.h>\n#include <string.h>\n"
-		    "#include <sys/types.h>\n\n#include \"gate.h\"\n",
+	sb_addf(sb,
+		"/* Generated by flexexplore gen for %s. */\n"
+		"#include <stddef.h>\n#include <string.h>\n"
+		"#include <sys/types.h>\n\n#include \"gate.h\"\n",
 		img->name);
 	for (int i = 0; i < img->ncomponents; i++) {
 		char *h = xasprintf("%s/%s.h", img->comps[i].dir,
@@ -753,14 +771,15 @@ write_gates_c(struct strbuf *sb, const struct gen_image *img)
 	sb_addf(sb, "\nint %s(void);\n\n", img->entry);
 
 	for (int k = 0; k < img->ncompartments; k++)
-		sb_addf(sb, "extern char __fx_c%d_text_start[], "
-			    "__fx_c%d_text_end[];\n"
-			    "extern char __fx_c%d_rodata_start[], "
-			    "__fx_c%d_rodata_end[];\n"
-			    "extern char __fx_c%d_data_start[], "
-			    "__fx_c%d_data_end[];\n"
-			    "extern char __fx_c%d_bss_start[], "
-			    "__fx_c%d_bss_end[];\n",
+		sb_addf(sb,
+			"extern char __fx_c%d_text_start[], "
+			"__fx_c%d_text_end[];\n"
+			"extern char __fx_c%d_rodata_start[], "
+			"__fx_c%d_rodata_end[];\n"
+			"extern char __fx_c%d_data_start[], "
+			"__fx_c%d_data_end[];\n"
+			"extern char __fx_c%d_bss_start[], "
+			"__fx_c%d_bss_end[];\n",
 			k, k, k, k, k, k, k, k);
 
 	/* Function numbers, then each function's gate. */
@@ -807,27 +826,29 @@ write_gates_c(struct strbuf *sb, const struct gen_image *img)
 		sb_adds(sb, "\t{\n\t\t.name = \"");
 		add_compartment_name(sb, img, k);
 		sb_adds(sb, "\",\n");
-		sb_addf(sb, "\t\t.text = {__fx_c%d_text_start, "
-			    "__fx_c%d_text_end},\n"
-			    "\t\t.rodata = {__fx_c%d_rodata_start, "
-			    "__fx_c%d_rodata_end},\n"
-			    "\t\t.data = {__fx_c%d_data_start, "
-			    "__fx_c%d_data_end},\n"
-			    "\t\t.bss = {__fx_c%d_bss_start, "
-			    "__fx_c%d_bss_end},\n"
-			    "\t\t.syscalls = fx_syscalls_%d,\n\t},\n",
+		sb_addf(sb,
+			"\t\t.text = {__fx_c%d_text_start, "
+			"__fx_c%d_text_end},\n"
+			"\t\t.rodata = {__fx_c%d_rodata_start, "
+			"__fx_c%d_rodata_end},\n"
+			"\t\t.data = {__fx_c%d_data_start, "
+			"__fx_c%d_data_end},\n"
+			"\t\t.bss = {__fx_c%d_bss_start, "
+			"__fx_c%d_bss_end},\n"
+			"\t\t.syscalls = fx_syscalls_%d,\n\t},\n",
 			k, k, k, k, k, k, k, k, k);
 	}
 	sb_adds(sb, "};\n\n");
 
-	sb_addf(sb, "const struct gate_image gate_image = {\n"
-		    "\t.app = \"%s\",\n\t.mechanism = \"%s\",\n"
-		    "\t.ncompartments = %d,\n"
-		    "\t.compartments = fx_compartments,\n"
-		    "\t.entry_compartment = %d,\n\t.entry = %s,\n"
-		    "\t.nfunctions = FXF_COUNT,\n"
-		    "\t.functions = fx_functions,\n"
-		    "\t.shared_size = %zu,\n};\n",
+	sb_addf(sb,
+		"const struct gate_image gate_image = {\n"
+		"\t.app = \"%s\",\n\t.mechanism = \"%s\",\n"
+		"\t.ncompartments = %d,\n"
+		"\t.compartments = fx_compartments,\n"
+		"\t.entry_compartment = %d,\n\t.entry = %s,\n"
+		"\t.nfunctions = FXF_COUNT,\n"
+		"\t.functions = fx_functions,\n"
+		"\t.shared_size = %zu,\n};\n",
 		img->app, img->mechanism, img->ncompartments,
 		img->comps[entry_component(img)].compartment, img->entry,
 		img->shared_size);
@@ -856,8 +877,7 @@ gen_write(const struct gen_image *img, const char *outdir, char *err,
 	for (int i = 0; rc == 0 && i < img->ncomponents; i++) {
 		sb_reset(&sb);
 		write_syms(&sb, img, i);
-		path = xasprintf("%s/syms/%s.syms", outdir,
-				 img->comps[i].name);
+		path = xasprintf("%s/syms/%s.syms", outdir, img->comps[i].name);
 		rc = write_if_changed(path, sb.buf, err, errlen);
 		free(path);
 	}
@@ -909,8 +929,7 @@ gen_write(const struct gen_image *img, const char *outdir, char *err,
 
 int
 gen_build_dir(const struct cs_space *sp, const struct cs_config *cfg,
-	      const char *srcdir, const char *outdir, char *err,
-	      size_t errlen)
+	      const char *srcdir, const char *outdir, char *err, size_t errlen)
 {
 	struct gen_image img;
 	int rc;

@@ -33,36 +33,36 @@
 
 struct gen_component {
 	char *name;
-	char *dir;		/* absolute source folder */
+	char *dir; /* absolute source folder */
 	int compartment;
 	int nharden;
 	const char *harden[GEN_MAX_HARDEN]; /* option names */
-	struct api_file api;	/* its exports.api (may have no functions) */
-	char *syscalls;		/* COMP_SYSCALLS, space-separated */
+	struct api_file api; /* its exports.api (may have no functions) */
+	char *syscalls;	     /* COMP_SYSCALLS, space-separated */
 };
 
 /* One image to generate, independent of how it was chosen. */
 struct gen_image {
 	char *app;
-	char *appdir;		/* absolute */
-	char *srcdir;		/* the source tree holding os/ and gates/ */
-	char *entry;		/* APP_ENTRY */
-	char *mechanism;	/* "none", "fcall", "proc" or "mpk" */
-	char *name;		/* canonical configuration name */
+	char *appdir;	 /* absolute */
+	char *srcdir;	 /* the source tree holding os/ and gates/ */
+	char *entry;	 /* APP_ENTRY */
+	char *mechanism; /* "none", "fcall", "proc" or "mpk" */
+	char *name;	 /* canonical configuration name */
 	int ncompartments;
 	int ncomponents;
 	struct gen_component comps[CS_MAX_COMPONENTS];
-	size_t shared_size;	/* bytes of gate arena */
+	size_t shared_size; /* bytes of gate arena */
 };
 
 /* The compiler flags of one hardening option. */
 struct gen_hardening {
 	const char *name;
 	const char *cflags;
-	const char *ldflags;	/* added once to the image's link */
-	int clang;		/* needs clang */
-	int lto;		/* objects are LLVM bitcode: link them with lld */
-	const char *syscalls;	/* its runtime's extra system calls */
+	const char *ldflags;  /* added once to the image's link */
+	int clang;	      /* needs clang */
+	int lto;	      /* objects are LLVM bitcode: link them with lld */
+	const char *syscalls; /* its runtime's extra system calls */
 };
 
 /** The flags of hardening option @name, or NULL when unknown. */

@@ -66,12 +66,17 @@ struct proc_shared {
 
 /* The system calls the platform and this runtime make themselves. */
 static const char *const proc_core_syscalls[] = {
-	"read", "write", "writev", "close", "fstat", "newfstatat", "lseek",
-	"futex", "exit", "exit_group", "rt_sigreturn", "rt_sigaction",
-	"rt_sigprocmask", "sigaltstack", "kill", "tgkill", "getpid",
-	"gettid", "getppid", "mmap", "munmap", "mprotect", "mremap", "brk",
-	"madvise", "clock_gettime", "clock_nanosleep", "nanosleep",
-	"sched_yield", "restart_syscall", "getrandom", "wait4", NULL,
+	"read",		  "write",	   "writev",
+	"close",	  "fstat",	   "newfstatat",
+	"lseek",	  "futex",	   "exit",
+	"exit_group",	  "rt_sigreturn",  "rt_sigaction",
+	"rt_sigprocmask", "sigaltstack",   "kill",
+	"tgkill",	  "getpid",	   "gettid",
+	"getppid",	  "mmap",	   "munmap",
+	"mprotect",	  "mremap",	   "brk",
+	"madvise",	  "clock_gettime", "clock_nanosleep",
+	"nanosleep",	  "sched_yield",   "restart_syscall",
+	"getrandom",	  "wait4",	   NULL,
 };
 
 static struct proc_shared *proc_sh;
@@ -126,7 +131,8 @@ proc_spin_learn(int spun, int got)
 			proc_spin = 2 * spun + PROC_MIN_SPIN;
 		if (proc_spin > proc_spin_max)
 			proc_spin = proc_spin_max;
-	proc_yields = (int)plat_option_long("gate-yields", PROC_DEFAULT_YIELDS);
+		proc_yields = (int)plat_option_long("gate-yields",
+						    PROC_DEFAULT_YIELDS);
 	} else {
 		proc_spin /= 2;
 		if (proc_spin < PROC_MIN_SPIN)
@@ -162,8 +168,8 @@ proc_receive(struct proc_inbox *msg)
 	for (;;) {
 		w = INBOX_EMPTY;
 		if (!atomic_compare_exchange_strong_explicit(
-			    &in->word, &w, INBOX_SLEEPING,
-			    memory_order_acq_rel, memory_order_acquire)) {
+			    &in->word, &w, INBOX_SLEEPING, memory_order_acq_rel,
+			    memory_order_acquire)) {
 			if (w == INBOX_FULL)
 				break;
 		}
@@ -287,9 +293,8 @@ proc_hide(const struct gate_compartment *c)
 		if (len == 0)
 			continue;
 		if (mprotect(s[i]->start, len, PROT_NONE) != 0)
-			plat_panic("cannot hide '%s' memory at %p: %s",
-				   c->name, (void *)s[i]->start,
-				   strerror(errno));
+			plat_panic("cannot hide '%s' memory at %p: %s", c->name,
+				   (void *)s[i]->start, strerror(errno));
 	}
 }
 
@@ -383,8 +388,7 @@ proc_on_child(int sig)
 		plat_safe_puts(msg, sizeof(msg), &n,
 			       c >= 0 ? proc_img->compartments[c].name : "?");
 		if (WIFSIGNALED(status)) {
-			plat_safe_puts(msg, sizeof(msg), &n,
-				       "' died of ");
+			plat_safe_puts(msg, sizeof(msg), &n, "' died of ");
 			plat_safe_puts(msg, sizeof(msg), &n,
 				       plat_signal_name(WTERMSIG(status)));
 			code = 128 + WTERMSIG(status);

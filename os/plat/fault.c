@@ -163,8 +163,8 @@ report(int sig, const siginfo_t *si, const ucontext_t *uc)
 		plat_safe_puts(msg, sizeof(msg), &n, ": ");
 		plat_safe_puts(msg, sizeof(msg), &n, what);
 		plat_safe_puts(msg, sizeof(msg), &n, " at ");
-		plat_safe_putu(msg, sizeof(msg), &n,
-			       (unsigned long)si->si_addr, 16);
+		plat_safe_putu(msg, sizeof(msg), &n, (unsigned long)si->si_addr,
+			       16);
 		owner = gate_addr_compartment(img, si->si_addr);
 		if (owner >= 0 && owner != self) {
 			plat_safe_puts(msg, sizeof(msg), &n,

@@ -54,15 +54,14 @@ plat_options_init(int argc, char **argv)
 		const char *eq;
 
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0' || a[2] == '=')
-			plat_usage_exit("argument '%s' is not --name=value",
-					a);
+			plat_usage_exit("argument '%s' is not --name=value", a);
 		if (plat_nopts == PLAT_MAX_OPTIONS)
 			plat_usage_exit("too many options at '%s'", a);
 		a += 2;
 		eq = strchr(a, '=');
 		plat_opts[plat_nopts].name = a;
-		plat_opts[plat_nopts].namelen = eq ? (size_t)(eq - a)
-						   : strlen(a);
+		plat_opts[plat_nopts].namelen =
+			eq ? (size_t)(eq - a) : strlen(a);
 		plat_opts[plat_nopts].value = eq ? eq + 1 : "";
 		plat_nopts++;
 	}

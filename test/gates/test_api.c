@@ -128,9 +128,9 @@ test_load_missing_file(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(api_load("/nonexistent/exports.api", "x", &f, err,
-				  sizeof(err)),
-			 -1);
+	assert_int_equal(
+		api_load("/nonexistent/exports.api", "x", &f, err, sizeof(err)),
+		-1);
 	assert_non_null(strstr(err, "/nonexistent/exports.api: cannot read"));
 }
 

@@ -90,7 +90,7 @@ test_two_compartments(void **state)
 	assert_contains(t, "int __fxg_victim_sum(const unsigned char * buf, "
 			   "int n)");
 	assert_contains(t, "memcpy(fx_a->buf, buf, fx_n_buf);"); /* in */
-	assert_contains(t, "fx_n_s = strlen(s) + 1;");		  /* str */
+	assert_contains(t, "fx_n_s = strlen(s) + 1;");		 /* str */
 	assert_contains(t, "gate_rt_call(1, FXF_victim_nop, fx_a);");
 	assert_contains(t, "gate_rt_call(0, FXF_prober_echo, fx_a);");
 	assert_contains(t, ".mechanism = \"proc\"");
@@ -192,17 +192,17 @@ test_bad_placements(void **state)
 	(void)state;
 	for (size_t i = 0; i < FX_ARRAY_LEN(bad); i++) {
 		err[0] = '\0';
-		assert_int_equal(gen_image_from_placement(
-					 &img, "isolation", fx_srcdir(),
-					 bad[i].placement, "proc", err,
-					 sizeof(err)),
-				 -1);
+		assert_int_equal(
+			gen_image_from_placement(&img, "isolation", fx_srcdir(),
+						 bad[i].placement, "proc", err,
+						 sizeof(err)),
+			-1);
 		assert_contains(err, bad[i].expect);
 		gen_image_free(&img);
 	}
 	assert_int_equal(gen_image_from_placement(&img, "nosuchapp",
-						  fx_srcdir(), "a", "proc",
-						  err, sizeof(err)),
+						  fx_srcdir(), "a", "proc", err,
+						  sizeof(err)),
 			 -1);
 	assert_contains(err, "no application 'nosuchapp'");
 	gen_image_free(&img);

@@ -13,8 +13,7 @@
 
 static volatile long victim_secret = 0x5ec7e7;
 
-static long __attribute__((noinline))
-victim_private_code(void)
+static long __attribute__((noinline)) victim_private_code(void)
 {
 	return 4242;
 }
