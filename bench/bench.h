@@ -32,10 +32,10 @@
 /* ---- The host --------------------------------------------------------- */
 
 struct bench_cache {
-	int level;               /* 1, 2, 3, ... */
-	char type[8];            /* "data", "instr", "unified" */
+	int level;		 /* 1, 2, 3, ... */
+	char type[8];		 /* "data", "instr", "unified" */
 	unsigned long long size; /* bytes */
-	int count;               /* how many of this cache the machine has */
+	int count;		 /* how many of this cache the machine has */
 };
 
 struct bench_host {
@@ -47,9 +47,9 @@ struct bench_host {
 	unsigned long long memory; /* bytes, total over NUMA nodes */
 	int ncaches;
 	struct bench_cache caches[BENCH_MAX_CACHES];
-	char os[32];     /* uname -s */
+	char os[32];	 /* uname -s */
 	char kernel[96]; /* uname -r */
-	char arch[32];   /* uname -m */
+	char arch[32];	 /* uname -m */
 	/* CPUID feature bits; ospke means the OS turned protection keys on. */
 	int pku, ospke, smep, smap, cet_ss, cet_ibt;
 };
@@ -87,9 +87,9 @@ enum bench_status {
 	BENCH_OK = 0,
 	BENCH_NOT_STARTED, /* could not run, or exited before ready */
 	BENCH_NOT_READY,   /* alive but did not answer within the limit */
-	BENCH_CRASHED,     /* died under load (signal or exit status) */
-	BENCH_WRONG,       /* answered, but not what was expected */
-	BENCH_TIMEOUT,     /* ran past its time limit; killed */
+	BENCH_CRASHED,	   /* died under load (signal or exit status) */
+	BENCH_WRONG,	   /* answered, but not what was expected */
+	BENCH_TIMEOUT,	   /* ran past its time limit; killed */
 	BENCH_LOAD_FAILED, /* the load generator failed or got no answers */
 };
 
@@ -104,16 +104,16 @@ struct bench_options {
 	 * "HOST:PORT" (not started, not stopped, not pinned by us).
 	 */
 	const char *connect;
-	const char *metric;      /* the metric to decide on; NULL: first */
+	const char *metric;	 /* the metric to decide on; NULL: first */
 	const char *const *args; /* extra image arguments, NULL-terminated */
-	int min_reps;            /* at least this many measured runs (3) */
-	int max_reps;            /* at most this many (10) */
-	double spread;           /* stop when the CI half-width / median is
+	int min_reps;		 /* at least this many measured runs (3) */
+	int max_reps;		 /* at most this many (10) */
+	double spread;		 /* stop when the CI half-width / median is
 				    at most this (0.05) */
-	double duration;         /* seconds of one measured run (2) */
-	double warmup;           /* seconds of the warm-up run (1) */
-	double ready_timeout;    /* seconds to wait for readiness (10) */
-	double run_timeout;      /* limit on one client or workload run,
+	double duration;	 /* seconds of one measured run (2) */
+	double warmup;		 /* seconds of the warm-up run (1) */
+	double ready_timeout;	 /* seconds to wait for readiness (10) */
+	double run_timeout;	 /* limit on one client or workload run,
 				    beyond its own duration (30) */
 };
 
@@ -129,8 +129,8 @@ struct bench_metric_result {
 	/* Statistics of the samples (valid when nsamples > 0). */
 	double median;
 	double ci_low, ci_high; /* confidence interval of the median */
-	double ci_level;        /* its exact coverage, e.g. 0.961 */
-	double spread;          /* (ci_high - ci_low) / 2 / median */
+	double ci_level;	/* its exact coverage, e.g. 0.961 */
+	double spread;		/* (ci_high - ci_low) / 2 / median */
 };
 
 struct bench_result {

@@ -17,45 +17,45 @@ static void
 bench_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: flexexplore bench --app NAME --image PATH [options]\n"
-	        "       flexexplore bench --app NAME --connect HOST:PORT "
-	        "[options]\n"
-	        "\n"
-	        "Run an image pinned to its own cores, wait until it answers,\n"
-	        "check one answer, warm up, then drive it with the "
-	        "application's\n"
-	        "load generator (os/apps/NAME/bench.yaml) on other cores "
-	        "until the\n"
-	        "median is known well enough.  Prints the samples, the "
-	        "median, its\n"
-	        "95%% confidence interval, the runs and why they stopped.\n"
-	        "\n"
-	        "  --app NAME          the application (httpd, kvstore, "
-	        "sqlite)\n"
-	        "  --image PATH        the image to run\n"
-	        "  --connect HOST:PORT measure a server already running there\n"
-	        "  --image-arg ARG     pass ARG to the image (repeatable)\n"
-	        "  --metric M          the metric that decides the repetitions\n"
-	        "                      (default: the definition's first)\n"
-	        "  --reps N            at most N measured runs (10)\n"
-	        "  --min-reps N        at least N measured runs (3)\n"
-	        "  --spread X          stop once the CI half-width is at most\n"
-	        "                      X times the median (0.05)\n"
-	        "  --duration S        seconds of one measured run (2)\n"
-	        "  --warmup S          seconds of the warm-up run (1)\n"
-	        "  --ready-timeout S   seconds the image may take to answer "
-	        "(10)\n"
-	        "  --timeout S         seconds a run may take beyond its "
-	        "duration (30)\n"
-	        "  --json              one JSON object instead of text\n"
-	        "\n"
-	        "Exit status: 0 measured; 1 the image failed (the reason is "
-	        "printed:\n"
-	        "not-started, not-ready, crashed, wrong-answer, timeout, "
-	        "load-failed);\n"
-	        "2 bad usage, definition or metric, or nothing answers at "
-	        "--connect;\n"
-	        "3 a missing load generator or a host problem.\n");
+		"usage: flexexplore bench --app NAME --image PATH [options]\n"
+		"       flexexplore bench --app NAME --connect HOST:PORT "
+		"[options]\n"
+		"\n"
+		"Run an image pinned to its own cores, wait until it answers,\n"
+		"check one answer, warm up, then drive it with the "
+		"application's\n"
+		"load generator (os/apps/NAME/bench.yaml) on other cores "
+		"until the\n"
+		"median is known well enough.  Prints the samples, the "
+		"median, its\n"
+		"95%% confidence interval, the runs and why they stopped.\n"
+		"\n"
+		"  --app NAME          the application (httpd, kvstore, "
+		"sqlite)\n"
+		"  --image PATH        the image to run\n"
+		"  --connect HOST:PORT measure a server already running there\n"
+		"  --image-arg ARG     pass ARG to the image (repeatable)\n"
+		"  --metric M          the metric that decides the repetitions\n"
+		"                      (default: the definition's first)\n"
+		"  --reps N            at most N measured runs (10)\n"
+		"  --min-reps N        at least N measured runs (3)\n"
+		"  --spread X          stop once the CI half-width is at most\n"
+		"                      X times the median (0.05)\n"
+		"  --duration S        seconds of one measured run (2)\n"
+		"  --warmup S          seconds of the warm-up run (1)\n"
+		"  --ready-timeout S   seconds the image may take to answer "
+		"(10)\n"
+		"  --timeout S         seconds a run may take beyond its "
+		"duration (30)\n"
+		"  --json              one JSON object instead of text\n"
+		"\n"
+		"Exit status: 0 measured; 1 the image failed (the reason is "
+		"printed:\n"
+		"not-started, not-ready, crashed, wrong-answer, timeout, "
+		"load-failed);\n"
+		"2 bad usage, definition or metric, or nothing answers at "
+		"--connect;\n"
+		"3 a missing load generator or a host problem.\n");
 }
 
 static int
@@ -83,21 +83,21 @@ cmd_bench(int argc, char **argv)
 {
 	enum { O_IMAGE_ARG = 256, O_MIN_REPS, O_WARMUP, O_READY, O_TIMEOUT };
 	static const struct option longopts[] = {
-	        {"app", required_argument, NULL, 'a'},
-	        {"image", required_argument, NULL, 'i'},
-	        {"connect", required_argument, NULL, 'c'},
-	        {"image-arg", required_argument, NULL, O_IMAGE_ARG},
-	        {"metric", required_argument, NULL, 'm'},
-	        {"reps", required_argument, NULL, 'r'},
-	        {"min-reps", required_argument, NULL, O_MIN_REPS},
-	        {"spread", required_argument, NULL, 's'},
-	        {"duration", required_argument, NULL, 'd'},
-	        {"warmup", required_argument, NULL, O_WARMUP},
-	        {"ready-timeout", required_argument, NULL, O_READY},
-	        {"timeout", required_argument, NULL, O_TIMEOUT},
-	        {"json", no_argument, NULL, 'j'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
+		{"app", required_argument, NULL, 'a'},
+		{"image", required_argument, NULL, 'i'},
+		{"connect", required_argument, NULL, 'c'},
+		{"image-arg", required_argument, NULL, O_IMAGE_ARG},
+		{"metric", required_argument, NULL, 'm'},
+		{"reps", required_argument, NULL, 'r'},
+		{"min-reps", required_argument, NULL, O_MIN_REPS},
+		{"spread", required_argument, NULL, 's'},
+		{"duration", required_argument, NULL, 'd'},
+		{"warmup", required_argument, NULL, O_WARMUP},
+		{"ready-timeout", required_argument, NULL, O_READY},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *image_args[MAX_IMAGE_ARGS + 1] = {NULL};
 	struct bench_options opt;
@@ -121,8 +121,8 @@ cmd_bench(int argc, char **argv)
 		case O_IMAGE_ARG:
 			if (nargs == MAX_IMAGE_ARGS)
 				return cli_usage_error("bench",
-				                       "at most %d --image-arg",
-				                       MAX_IMAGE_ARGS);
+						       "at most %d --image-arg",
+						       MAX_IMAGE_ARGS);
 			image_args[nargs++] = optarg;
 			break;
 		case 'm':
@@ -160,21 +160,21 @@ cmd_bench(int argc, char **argv)
 		}
 		if (bad)
 			return cli_usage_error("bench",
-			                       "invalid value '%s' (after %s)",
-			                       optarg, argv[optind - 1]);
+					       "invalid value '%s' (after %s)",
+					       optarg, argv[optind - 1]);
 	}
 	if (opt.app == NULL)
 		return cli_usage_error("bench", "--app NAME is required");
 	if (optind < argc)
 		return cli_usage_error(
-		        "bench",
-		        "configuration '%s': building configurations is not "
-		        "wired in yet; build it and pass --image PATH",
-		        argv[optind]);
+			"bench",
+			"configuration '%s': building configurations is not "
+			"wired in yet; build it and pass --image PATH",
+			argv[optind]);
 	if (opt.image == NULL && opt.connect == NULL)
 		return cli_usage_error("bench",
-		                       "expected --image PATH or --connect "
-		                       "HOST:PORT");
+				       "expected --image PATH or --connect "
+				       "HOST:PORT");
 	/* A lone --reps below the default minimum lowers the minimum. */
 	if (opt.min_reps > opt.max_reps)
 		opt.min_reps = opt.max_reps;
@@ -189,7 +189,7 @@ cmd_bench(int argc, char **argv)
 	} else {
 		sb_addf(&sb, "app:        %s\n", opt.app);
 		sb_addf(&sb, "image:      %s\n",
-		        opt.image ? opt.image : opt.connect);
+			opt.image ? opt.image : opt.connect);
 		bench_result_text(&res, &sb);
 	}
 	fputs(sb.buf, stdout);

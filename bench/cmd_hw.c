@@ -12,24 +12,24 @@ static void
 hw_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: flexexplore hw [--json]\n"
-	        "\n"
-	        "Print this host's fingerprint: CPU model, cores, caches and\n"
-	        "NUMA layout (hwloc), kernel version, the CPU features that\n"
-	        "matter to isolation (protection keys above all) and the\n"
-	        "isolation mechanisms this host can therefore run.  The\n"
-	        "fingerprint id keys every measurement.\n"
-	        "\n"
-	        "  --json   one JSON object instead of text\n");
+		"usage: flexexplore hw [--json]\n"
+		"\n"
+		"Print this host's fingerprint: CPU model, cores, caches and\n"
+		"NUMA layout (hwloc), kernel version, the CPU features that\n"
+		"matter to isolation (protection keys above all) and the\n"
+		"isolation mechanisms this host can therefore run.  The\n"
+		"fingerprint id keys every measurement.\n"
+		"\n"
+		"  --json   one JSON object instead of text\n");
 }
 
 int
 cmd_hw(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	        {"json", no_argument, NULL, 'j'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct bench_host host;
 	struct strbuf sb;
@@ -49,7 +49,7 @@ cmd_hw(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("hw", "unexpected argument '%s'",
-		                       argv[optind]);
+				       argv[optind]);
 
 	rc = bench_host_fingerprint(&host);
 	if (rc != FX_EXIT_OK)

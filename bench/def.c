@@ -78,7 +78,7 @@ node_line(struct fy_node *node)
 }
 
 static int fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static int
 fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
@@ -90,7 +90,7 @@ fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(ld->err, ld->errlen, "%s:%d: %s", ld->name, node_line(at),
-	         msg);
+		 msg);
 	return -1;
 }
 
@@ -105,7 +105,7 @@ scalar(struct fy_node *node)
 /* Copy a scalar into a fixed buffer, refusing what does not fit. */
 static int
 get_str(struct loader *ld, struct fy_node *node, const char *what, char *dst,
-        size_t len)
+	size_t len)
 {
 	const char *s = scalar(node);
 
@@ -113,14 +113,14 @@ get_str(struct loader *ld, struct fy_node *node, const char *what, char *dst,
 		return fail(ld, node, "expected %s (a string)", what);
 	if (strlen(s) >= len)
 		return fail(ld, node, "%s is longer than %zu characters", what,
-		            len - 1);
+			    len - 1);
 	memcpy(dst, s, strlen(s) + 1);
 	return 0;
 }
 
 static int
 get_ulong(struct loader *ld, struct fy_node *node, const char *what,
-          unsigned long *out)
+	  unsigned long *out)
 {
 	unsigned long long v;
 
@@ -132,12 +132,12 @@ get_ulong(struct loader *ld, struct fy_node *node, const char *what,
 
 static int
 expect_type(struct loader *ld, struct fy_node *node, enum fy_node_type t,
-            const char *what)
+	    const char *what)
 {
 	static const char *const names[] = {
-	        [FYNT_SCALAR] = "a scalar",
-	        [FYNT_SEQUENCE] = "a list",
-	        [FYNT_MAPPING] = "a mapping",
+		[FYNT_SCALAR] = "a scalar",
+		[FYNT_SEQUENCE] = "a list",
+		[FYNT_MAPPING] = "a mapping",
 	};
 
 	if (node != NULL && fy_node_get_type(node) == t)
@@ -158,7 +158,7 @@ pick(struct loader *ld, struct fy_node *node, const char *what,
 			return 0;
 		}
 		snprintf(list + strlen(list), sizeof(list) - strlen(list),
-		         "%s%s", i ? ", " : "", choices[i]);
+			 "%s%s", i ? ", " : "", choices[i]);
 	}
 	return fail(ld, node, "expected %s: one of %s", what, list);
 }
@@ -177,10 +177,10 @@ load_args(struct loader *ld, struct fy_node *list)
 
 		if (s == NULL)
 			return fail(ld, item,
-			            "expected an argument (a string)");
+				    "expected an argument (a string)");
 		if (def->nargs == BDEF_MAX_ARGS)
 			return fail(ld, item, "more than %d arguments",
-			            BDEF_MAX_ARGS);
+				    BDEF_MAX_ARGS);
 		def->args[def->nargs++] = xstrdup(s);
 	}
 	return 0;
@@ -192,14 +192,14 @@ load_requests(struct loader *ld, struct fy_node *map)
 	struct fy_node *lo, *hi;
 
 	if (expect_type(ld, map, FYNT_MAPPING,
-	                "'requests' with 'min' and 'max'") != 0)
+			"'requests' with 'min' and 'max'") != 0)
 		return -1;
 	lo = fy_node_mapping_lookup_by_string(map, "min", FY_NT);
 	hi = fy_node_mapping_lookup_by_string(map, "max", FY_NT);
 	if (get_ulong(ld, lo != NULL ? lo : map, "'min'",
-	              &ld->def->requests_min) != 0 ||
+		      &ld->def->requests_min) != 0 ||
 	    get_ulong(ld, hi != NULL ? hi : map, "'max'",
-	              &ld->def->requests_max) != 0)
+		      &ld->def->requests_max) != 0)
 		return -1;
 	if (ld->def->requests_min > ld->def->requests_max)
 		return fail(ld, lo, "'min' is larger than 'max'");
@@ -211,14 +211,14 @@ static int
 load_driver(struct loader *ld, struct fy_node *map, int is_client)
 {
 	static const char *const outputs[] = {"wrk", "redis-csv", "keyvalue",
-	                                      NULL};
+					      NULL};
 	struct bench_def *def = ld->def;
 	struct fy_node_pair *pair;
 	void *iter = NULL;
 	int have_output = 0, v;
 
 	if (expect_type(ld, map, FYNT_MAPPING,
-	                is_client ? "'client'" : "'workload'") != 0)
+			is_client ? "'client'" : "'workload'") != 0)
 		return -1;
 	while ((pair = fy_node_mapping_iterate(map, &iter)) != NULL) {
 		struct fy_node *key = fy_node_pair_key(pair);
@@ -230,10 +230,10 @@ load_driver(struct loader *ld, struct fy_node *map, int is_client)
 			return fail(ld, key, "expected a key");
 		if (is_client && strcmp(k, "tool") == 0)
 			rc = get_str(ld, val, "'tool'", def->tool,
-			             sizeof(def->tool));
+				     sizeof(def->tool));
 		else if (is_client && strcmp(k, "package") == 0)
 			rc = get_str(ld, val, "'package'", def->package,
-			             sizeof(def->package));
+				     sizeof(def->package));
 		else if (strcmp(k, "args") == 0)
 			rc = load_args(ld, val);
 		else if (strcmp(k, "requests") == 0)
@@ -244,11 +244,11 @@ load_driver(struct loader *ld, struct fy_node *map, int is_client)
 			have_output = 1;
 		} else
 			return fail(ld, key,
-			            "unknown key '%s' in '%s' (expected %s)", k,
-			            is_client ? "client" : "workload",
-			            is_client ? "tool, package, args, output, "
-			                        "requests"
-			                      : "args, output, requests");
+				    "unknown key '%s' in '%s' (expected %s)", k,
+				    is_client ? "client" : "workload",
+				    is_client ? "tool, package, args, output, "
+						"requests"
+					      : "args, output, requests");
 		if (rc != 0)
 			return -1;
 	}
@@ -256,7 +256,7 @@ load_driver(struct loader *ld, struct fy_node *map, int is_client)
 		return fail(ld, map, "'client' needs 'tool'");
 	if (!have_output)
 		return fail(ld, map, "'%s' needs 'output'",
-		            is_client ? "client" : "workload");
+			    is_client ? "client" : "workload");
 	return 0;
 }
 
@@ -277,40 +277,40 @@ load_check(struct loader *ld, struct fy_node *map)
 
 		if (k != NULL && strcmp(k, "get") == 0)
 			rc = get_str(ld, val, "'get' (a path)", def->check_get,
-			             sizeof(def->check_get));
+				     sizeof(def->check_get));
 		else if (k != NULL && strcmp(k, "file") == 0)
 			rc = get_str(ld, val, "'file' (a content file)",
-			             def->check_file, sizeof(def->check_file));
+				     def->check_file, sizeof(def->check_file));
 		else if (k != NULL && strcmp(k, "set-get") == 0) {
 			const char *s = scalar(val);
 
 			def->check_setget = s != NULL && strcmp(s, "true") == 0;
 			rc = s != NULL && (def->check_setget ||
-			                   strcmp(s, "false") == 0)
-			             ? 0
-			             : fail(ld, val,
-			                    "expected 'set-get' true or false");
+					   strcmp(s, "false") == 0)
+				     ? 0
+				     : fail(ld, val,
+					    "expected 'set-get' true or false");
 		} else if (k != NULL && strcmp(k, "equal") == 0) {
 			struct fy_node *a, *b;
 
 			if (expect_type(ld, val, FYNT_SEQUENCE,
-			                "'equal' [KEY, KEY]") != 0)
+					"'equal' [KEY, KEY]") != 0)
 				return -1;
 			a = fy_node_sequence_get_by_index(val, 0);
 			b = fy_node_sequence_get_by_index(val, 1);
 			if (fy_node_sequence_item_count(val) != 2)
 				return fail(ld, val,
-				            "expected 'equal' with two keys");
+					    "expected 'equal' with two keys");
 			rc = get_str(ld, a, "a key", def->check_equal[0],
-			             sizeof(def->check_equal[0]));
+				     sizeof(def->check_equal[0]));
 			if (rc == 0)
 				rc = get_str(ld, b, "a key",
-				             def->check_equal[1],
-				             sizeof(def->check_equal[1]));
+					     def->check_equal[1],
+					     sizeof(def->check_equal[1]));
 		} else
 			return fail(ld, key,
-			            "unknown key in 'check' (expected get, "
-			            "file, set-get, equal)");
+				    "unknown key in 'check' (expected get, "
+				    "file, set-get, equal)");
 		if (rc != 0)
 			return -1;
 	}
@@ -328,7 +328,7 @@ load_metric(struct loader *ld, struct fy_node *map)
 	struct fy_node *name, *unit, *better, *field;
 
 	if (expect_type(ld, map, FYNT_MAPPING,
-	                "a metric with name, unit, better, field") != 0)
+			"a metric with name, unit, better, field") != 0)
 		return -1;
 	if (def->nmetrics == BENCH_MAX_METRICS)
 		return fail(ld, map, "more than %d metrics", BENCH_MAX_METRICS);
@@ -340,16 +340,16 @@ load_metric(struct loader *ld, struct fy_node *map)
 	field = fy_node_mapping_lookup_by_string(map, "field", FY_NT);
 	if (fy_node_mapping_item_count(map) != 4)
 		return fail(ld, map,
-		            "a metric has exactly the keys name, unit, better "
-		            "and field");
+			    "a metric has exactly the keys name, unit, better "
+			    "and field");
 	if (get_str(ld, name ? name : map, "'name'", m->name,
-	            sizeof(m->name)) != 0 ||
+		    sizeof(m->name)) != 0 ||
 	    get_str(ld, unit ? unit : map, "'unit'", m->unit,
-	            sizeof(m->unit)) != 0 ||
+		    sizeof(m->unit)) != 0 ||
 	    pick(ld, better ? better : map, "'better'", dirs,
-	         &m->higher_is_better) != 0 ||
+		 &m->higher_is_better) != 0 ||
 	    get_str(ld, field ? field : map, "'field'", m->field,
-	            sizeof(m->field)) != 0)
+		    sizeof(m->field)) != 0)
 		return -1;
 	if (bdef_metric_index(def, m->name) >= 0)
 		return fail(ld, name, "metric '%s' is defined twice", m->name);
@@ -384,7 +384,7 @@ check_complete(struct loader *ld, struct fy_node *root, struct fy_node *driver)
 	if (def->kind == BDEF_SERVER) {
 		if (def->protocol == BDEF_PROTO_NONE)
 			return fail(ld, root,
-			            "a server needs 'protocol' (http or resp)");
+				    "a server needs 'protocol' (http or resp)");
 		if (def->tool[0] == '\0')
 			return fail(ld, root, "a server needs 'client'");
 		if (def->check_setget && def->protocol != BDEF_PROTO_RESP)
@@ -398,8 +398,8 @@ check_complete(struct loader *ld, struct fy_node *root, struct fy_node *driver)
 		if (strstr(def->args[i], "{requests}") != NULL &&
 		    def->requests_min == 0)
 			return fail(ld, driver,
-			            "'{requests}' in args needs 'requests' "
-			            "with 'min' and 'max'");
+				    "'{requests}' in args needs 'requests' "
+				    "with 'min' and 'max'");
 	return 0;
 }
 
@@ -432,25 +432,25 @@ load_root(struct loader *ld, struct fy_node *root)
 			def->protocol = (enum bdef_protocol)v;
 		} else if (strcmp(k, "ready") == 0) {
 			rc = get_str(ld, val, "'ready' (a path)",
-			             def->ready_path, sizeof(def->ready_path));
+				     def->ready_path, sizeof(def->ready_path));
 		} else if (strcmp(k, "check") == 0) {
 			rc = load_check(ld, val);
 		} else if (strcmp(k, "client") == 0 ||
-		           strcmp(k, "workload") == 0) {
+			   strcmp(k, "workload") == 0) {
 			if (driver != NULL)
 				return fail(ld, key,
-				            "only one of 'client' and "
-				            "'workload'");
+					    "only one of 'client' and "
+					    "'workload'");
 			driver = val;
 			rc = load_driver(ld, val, strcmp(k, "client") == 0);
 		} else if (strcmp(k, "metrics") == 0) {
 			rc = load_metrics(ld, val);
 		} else {
 			return fail(
-			        ld, key,
-			        "unknown key '%s' (expected kind, protocol, "
-			        "ready, check, client, workload, metrics)",
-			        k);
+				ld, key,
+				"unknown key '%s' (expected kind, protocol, "
+				"ready, check, client, workload, metrics)",
+				k);
 		}
 		if (rc != 0)
 			return -1;
@@ -480,12 +480,12 @@ diag_capture(struct fy_diag *diag, void *user, const char *buf, size_t len)
 			break;
 	}
 	snprintf(ld->err, ld->errlen, "%s:%d: not valid YAML: %s", ld->name,
-	         line, p + strlen(": error: "));
+		 line, p + strlen(": error: "));
 }
 
 int
 bdef_load_string(const char *text, const char *name, struct bench_def *def,
-                 char *err, size_t errlen)
+		 char *err, size_t errlen)
 {
 	struct loader ld = {def, name, err, errlen};
 	struct fy_diag_cfg dcfg;
@@ -507,8 +507,8 @@ bdef_load_string(const char *text, const char *name, struct bench_def *def,
 			for (const char *q = text; q < p; q++)
 				line += *q == '\n';
 			snprintf(err, errlen,
-			         "%s:%d: YAML directives are not supported",
-			         name, line);
+				 "%s:%d: YAML directives are not supported",
+				 name, line);
 			return -1;
 		}
 
@@ -528,9 +528,9 @@ bdef_load_string(const char *text, const char *name, struct bench_def *def,
 	if (doc == NULL) {
 		if (err[0] == '\0')
 			snprintf(err, errlen,
-			         "%s:1: empty file: expected a benchmark "
-			         "definition",
-			         name);
+				 "%s:1: empty file: expected a benchmark "
+				 "definition",
+				 name);
 		rc = -1;
 	} else {
 		rc = load_root(&ld, fy_document_root(doc));
@@ -551,7 +551,7 @@ bdef_load(const char *path, struct bench_def *def, char *err, size_t errlen)
 	if (text == NULL) {
 		memset(def, 0, sizeof(*def));
 		snprintf(err, errlen, "%s: cannot read: %s", path,
-		         strerror(errno));
+			 strerror(errno));
 		return -1;
 	}
 	rc = bdef_load_string(text, path, def, err, errlen);

@@ -80,7 +80,7 @@ read_caches(hwloc_topology_t topo, struct bench_host *h)
 			continue;
 		while ((obj = hwloc_get_next_obj_by_type(topo, t, obj))) {
 			const char *type =
-			        cache_type_name(obj->attr->cache.type);
+				cache_type_name(obj->attr->cache.type);
 			int i;
 
 			for (i = 0; i < h->ncaches; i++) {
@@ -96,9 +96,9 @@ read_caches(hwloc_topology_t topo, struct bench_host *h)
 					continue;
 				h->ncaches++;
 				h->caches[i].level =
-				        (int)obj->attr->cache.depth;
+					(int)obj->attr->cache.depth;
 				copy_str(h->caches[i].type,
-				         sizeof(h->caches[i].type), type);
+					 sizeof(h->caches[i].type), type);
 				h->caches[i].size = obj->attr->cache.size;
 			}
 			h->caches[i].count++;
@@ -110,7 +110,7 @@ static int
 info_int(hwloc_obj_t obj, const char *name)
 {
 	const char *v =
-	        obj != NULL ? hwloc_obj_get_info_by_name(obj, name) : NULL;
+		obj != NULL ? hwloc_obj_get_info_by_name(obj, name) : NULL;
 
 	return v != NULL ? atoi(v) : -1;
 }
@@ -127,14 +127,14 @@ read_topology(hwloc_topology_t topo, struct bench_host *h)
 	h->pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
 	h->numa_nodes = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
 	while ((node = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE,
-	                                          node)))
+						  node)))
 		h->memory += node->attr->numanode.local_memory;
 
 	/* The model lives on the package, or the root on some systems. */
 	v = pkg != NULL ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
 	if (v == NULL)
 		v = hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo),
-		                               "CPUModel");
+					       "CPUModel");
 	copy_str(h->cpu_model, sizeof(h->cpu_model), v ? v : "unknown");
 	v = pkg != NULL ? hwloc_obj_get_info_by_name(pkg, "CPUVendor") : NULL;
 	copy_str(h->cpu_vendor, sizeof(h->cpu_vendor), v ? v : "unknown");
@@ -169,17 +169,17 @@ compute_id(struct bench_host *h)
 
 	sb_init(&sb);
 	sb_addf(&sb, "v1|%s|%s|%d|%d|%d|%d|%d|%d|%d|", h->cpu_vendor,
-	        h->cpu_model, h->cpu_family, h->cpu_model_num, h->cpu_stepping,
-	        h->packages, h->cores, h->pus, h->numa_nodes);
+		h->cpu_model, h->cpu_family, h->cpu_model_num, h->cpu_stepping,
+		h->packages, h->cores, h->pus, h->numa_nodes);
 	for (int i = 0; i < h->ncaches; i++)
 		sb_addf(&sb, "L%d%s:%llux%d|", h->caches[i].level,
-		        h->caches[i].type, h->caches[i].size,
-		        h->caches[i].count);
+			h->caches[i].type, h->caches[i].size,
+			h->caches[i].count);
 	sb_addf(&sb, "%s|%s|%s|pku%d|ospke%d|smep%d|smap%d|ss%d|ibt%d", h->os,
-	        h->kernel, h->arch, h->pku, h->ospke, h->smep, h->smap,
-	        h->cet_ss, h->cet_ibt);
+		h->kernel, h->arch, h->pku, h->ospke, h->smep, h->smap,
+		h->cet_ss, h->cet_ibt);
 	snprintf(h->id, sizeof(h->id), "%016llx",
-	         (unsigned long long)fnv1a(sb.buf, sb.len));
+		 (unsigned long long)fnv1a(sb.buf, sb.len));
 	sb_free(&sb);
 }
 
@@ -254,9 +254,9 @@ bench_host_json(const struct bench_host *h, struct strbuf *sb)
 		const char *name;
 		int on;
 	} feats[] = {
-	        {"pku", h->pku},       {"ospke", h->ospke},
-	        {"smep", h->smep},     {"smap", h->smap},
-	        {"cet_ss", h->cet_ss}, {"cet_ibt", h->cet_ibt},
+		{"pku", h->pku},       {"ospke", h->ospke},
+		{"smep", h->smep},     {"smap", h->smap},
+		{"cet_ss", h->cet_ss}, {"cet_ibt", h->cet_ibt},
 	};
 
 	sb_adds(sb, "{\"id\":");
@@ -266,19 +266,19 @@ bench_host_json(const struct bench_host *h, struct strbuf *sb)
 	sb_adds(sb, ",\"model\":");
 	bench_json_str(sb, h->cpu_model);
 	sb_addf(sb,
-	        ",\"family\":%d,\"model_number\":%d,\"stepping\":%d,"
-	        "\"packages\":%d,\"cores\":%d,\"pus\":%d}",
-	        h->cpu_family, h->cpu_model_num, h->cpu_stepping, h->packages,
-	        h->cores, h->pus);
+		",\"family\":%d,\"model_number\":%d,\"stepping\":%d,"
+		"\"packages\":%d,\"cores\":%d,\"pus\":%d}",
+		h->cpu_family, h->cpu_model_num, h->cpu_stepping, h->packages,
+		h->cores, h->pus);
 	sb_addf(sb, ",\"numa\":{\"nodes\":%d,\"memory\":%llu}", h->numa_nodes,
-	        h->memory);
+		h->memory);
 	sb_adds(sb, ",\"caches\":[");
 	for (int i = 0; i < h->ncaches; i++)
 		sb_addf(sb,
-		        "%s{\"level\":%d,\"type\":\"%s\",\"size\":%llu,"
-		        "\"count\":%d}",
-		        i ? "," : "", h->caches[i].level, h->caches[i].type,
-		        h->caches[i].size, h->caches[i].count);
+			"%s{\"level\":%d,\"type\":\"%s\",\"size\":%llu,"
+			"\"count\":%d}",
+			i ? "," : "", h->caches[i].level, h->caches[i].type,
+			h->caches[i].size, h->caches[i].count);
 	sb_adds(sb, "],\"kernel\":{\"os\":");
 	bench_json_str(sb, h->os);
 	sb_adds(sb, ",\"release\":");
@@ -289,7 +289,7 @@ bench_host_json(const struct bench_host *h, struct strbuf *sb)
 	for (size_t i = 0; i < FX_ARRAY_LEN(feats); i++) {
 		json_key(sb, feats[i].name);
 		sb_addf(sb, "%s%s", feats[i].on ? "true" : "false",
-		        i + 1 < FX_ARRAY_LEN(feats) ? "," : "");
+			i + 1 < FX_ARRAY_LEN(feats) ? "," : "");
 	}
 	sb_adds(sb, "},\"mechanisms\":[");
 	for (int i = 0, n = 0; bench_mechanisms[i] != NULL; i++) {
@@ -317,26 +317,26 @@ bench_host_text(const struct bench_host *h, struct strbuf *sb)
 {
 	sb_addf(sb, "fingerprint: %s\n", h->id);
 	sb_addf(sb, "cpu:         %s (%s, family %d model %d stepping %d)\n",
-	        h->cpu_model, h->cpu_vendor, h->cpu_family, h->cpu_model_num,
-	        h->cpu_stepping);
+		h->cpu_model, h->cpu_vendor, h->cpu_family, h->cpu_model_num,
+		h->cpu_stepping);
 	sb_addf(sb, "topology:    %d package(s), %d core(s), %d PU(s)\n",
-	        h->packages, h->cores, h->pus);
+		h->packages, h->cores, h->pus);
 	sb_addf(sb, "numa:        %d node(s), ", h->numa_nodes);
 	add_size(sb, h->memory);
 	sb_adds(sb, "\n");
 	for (int i = 0; i < h->ncaches; i++) {
 		sb_addf(sb, "cache:       L%d %-7s ", h->caches[i].level,
-		        h->caches[i].type);
+			h->caches[i].type);
 		add_size(sb, h->caches[i].size);
 		sb_addf(sb, " x%d\n", h->caches[i].count);
 	}
 	sb_addf(sb, "kernel:      %s %s %s\n", h->os, h->kernel, h->arch);
 	sb_addf(sb,
-	        "features:    pku=%s ospke=%s smep=%s smap=%s cet-ss=%s "
-	        "cet-ibt=%s\n",
-	        h->pku ? "yes" : "no", h->ospke ? "yes" : "no",
-	        h->smep ? "yes" : "no", h->smap ? "yes" : "no",
-	        h->cet_ss ? "yes" : "no", h->cet_ibt ? "yes" : "no");
+		"features:    pku=%s ospke=%s smep=%s smap=%s cet-ss=%s "
+		"cet-ibt=%s\n",
+		h->pku ? "yes" : "no", h->ospke ? "yes" : "no",
+		h->smep ? "yes" : "no", h->smap ? "yes" : "no",
+		h->cet_ss ? "yes" : "no", h->cet_ibt ? "yes" : "no");
 	sb_adds(sb, "mechanisms: ");
 	for (int i = 0; bench_mechanisms[i] != NULL; i++)
 		if (bench_host_can_run(h, bench_mechanisms[i]))
@@ -344,6 +344,6 @@ bench_host_text(const struct bench_host *h, struct strbuf *sb)
 	sb_adds(sb, "\n");
 	if (!bench_host_can_run(h, "mpk"))
 		sb_addf(sb, "             (no mpk: %s)\n",
-		        !h->pku ? "the CPU has no protection keys"
-		                : "the OS did not enable protection keys");
+			!h->pku ? "the CPU has no protection keys"
+				: "the OS did not enable protection keys");
 }

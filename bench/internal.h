@@ -34,7 +34,7 @@ enum bdef_protocol {
 
 /* Which parser reads the output of the client (or of the workload). */
 enum bdef_parser {
-	BDEF_PARSE_WRK,       /* wrk's summary */
+	BDEF_PARSE_WRK,	      /* wrk's summary */
 	BDEF_PARSE_REDIS_CSV, /* redis-benchmark --csv */
 	BDEF_PARSE_KEYVALUE,  /* lines "key=value" (the image's own) */
 };
@@ -44,7 +44,7 @@ struct bdef_metric {
 	char unit[32];
 	int higher_is_better;
 	char field[64]; /* what the parser looks for: a test name, a key */
-	int line;       /* where it is defined, for messages */
+	int line;	/* where it is defined, for messages */
 };
 
 struct bench_def {
@@ -65,9 +65,9 @@ struct bench_def {
 	unsigned long requests_min, requests_max;
 
 	/* The correctness check after readiness. */
-	char check_get[128];     /* HTTP: the path to get */
-	char check_file[128];    /* HTTP: content file it must equal */
-	int check_setget;        /* RESP: SET a key, GET it back */
+	char check_get[128];	 /* HTTP: the path to get */
+	char check_file[128];	 /* HTTP: content file it must equal */
+	int check_setget;	 /* RESP: SET a key, GET it back */
 	char check_equal[2][32]; /* workload: keys that must print the
 				    same value ("rows", "inserts") */
 
@@ -80,11 +80,11 @@ struct bench_def {
  * in @err.
  */
 int bdef_load(const char *path, struct bench_def *def, char *err,
-              size_t errlen);
+	      size_t errlen);
 
 /** Load from a string; @name stands for the file in messages. */
 int bdef_load_string(const char *text, const char *name, struct bench_def *def,
-                     char *err, size_t errlen);
+		     char *err, size_t errlen);
 
 void bdef_free(struct bench_def *def);
 
@@ -96,20 +96,21 @@ int bdef_metric_index(const struct bench_def *def, const char *name);
 /*
  * Each parser reads one run's output and fills values[i] for every metric
  * of the definition.  Returns 0; -1 with a message quoting the text it did
- * not expect in @err; or 1 when the output is well formed but shows wrong
- * answers (wrk's non-2xx responses, a failed workload check), described
+ * not expect in @err; 1 when the output is well formed but shows wrong
+ * answers (wrk's non-2xx responses, a failed workload check); or 2 when
+ * it shows no answer at all (a server that stopped answering), described
  * in @err.
  */
 int bench_parse_wrk(const char *out, const struct bench_def *def,
-                    double *values, char *err, size_t errlen);
+		    double *values, char *err, size_t errlen);
 int bench_parse_redis_csv(const char *out, const struct bench_def *def,
-                          double *values, char *err, size_t errlen);
+			  double *values, char *err, size_t errlen);
 int bench_parse_keyvalue(const char *out, const struct bench_def *def,
-                         double *values, char *err, size_t errlen);
+			 double *values, char *err, size_t errlen);
 
 /** Dispatch on def->parser. */
 int bench_parse(const char *out, const struct bench_def *def, double *values,
-                char *err, size_t errlen);
+		char *err, size_t errlen);
 
 /* ---- Statistics ------------------------------------------------------- */
 
@@ -124,7 +125,7 @@ double bench_median(const double *v, int n);
  * *coverage.  n > 0.
  */
 void bench_median_ci(const double *v, int n, double level, double *lo,
-                     double *hi, double *coverage);
+		     double *hi, double *coverage);
 
 /** Fill a metric result's statistics from its samples. */
 void bench_metric_stats(struct bench_metric_result *m);
@@ -150,7 +151,7 @@ struct bench_proc {
  * failure shows as exit status 127 with the reason on its stderr.
  */
 int bench_proc_start(struct bench_proc *p, char *const argv[], const void *cpus,
-                     size_t cpus_size);
+		     size_t cpus_size);
 
 /**
  * Read whatever @n processes printed and reap those that exited, waiting
@@ -192,18 +193,18 @@ void bench_reap_orphans(const pid_t *before, int nbefore);
  * response to GET @path; RESP: +PONG to PING)?  1 yes, 0 not yet.
  */
 int bench_probe_ready(enum bdef_protocol proto, const char *host, int port,
-                      const char *path);
+		      const char *path);
 
 /** HTTP GET into @body; returns the status code, or -1 with @err. */
 long bench_http_get(const char *host, int port, const char *path,
-                    struct strbuf *body, char *err, size_t errlen);
+		    struct strbuf *body, char *err, size_t errlen);
 
 /**
  * Send one RESP command (words @argv) and read one reply into @reply
  * (raw, with its type byte).  Returns 0, or -1 with @err.
  */
 int bench_resp_command(const char *host, int port, const char *const *argv,
-                       int argc, struct strbuf *reply, char *err,
-                       size_t errlen);
+		       int argc, struct strbuf *reply, char *err,
+		       size_t errlen);
 
 #endif /* FX_BENCH_INTERNAL_H */

@@ -23,7 +23,7 @@ quote_line(char *dst, size_t len, const char *s)
 	if (n > 120)
 		n = 120;
 	snprintf(dst, len, "'%.*s%s'", (int)n, s,
-	         s[n] && n == 120 ? "..." : "");
+		 s[n] && n == 120 ? "..." : "");
 }
 
 static void
@@ -85,7 +85,7 @@ find_line(const char *out, const char *label)
  */
 int
 bench_parse_wrk(const char *out, const struct bench_def *def, double *values,
-                char *err, size_t errlen)
+		char *err, size_t errlen)
 {
 	char q[160];
 	const char *line;
@@ -95,7 +95,7 @@ bench_parse_wrk(const char *out, const struct bench_def *def, double *values,
 	if (line == NULL || (line = strstr(line, " requests in ")) == NULL) {
 		quote_output(q, sizeof(q), out);
 		snprintf(err, errlen,
-		         "wrk printed %s where its summary was expected", q);
+			 "wrk printed %s where its summary was expected", q);
 		return -1;
 	}
 	while (line > out && line[-1] != '\n')
@@ -103,7 +103,7 @@ bench_parse_wrk(const char *out, const struct bench_def *def, double *values,
 	if (sscanf(line, " %llu requests in", &requests) != 1) {
 		quote_line(q, sizeof(q), line);
 		snprintf(err, errlen,
-		         "wrk: cannot read the request count in %s", q);
+			 "wrk: cannot read the request count in %s", q);
 		return -1;
 	}
 
@@ -116,9 +116,9 @@ bench_parse_wrk(const char *out, const struct bench_def *def, double *values,
 		if (p == NULL || p[strlen(field)] != ':') {
 			quote_output(q, sizeof(q), out);
 			snprintf(err, errlen,
-			         "wrk printed no '%s:' line; its output "
-			         "begins %s",
-			         field, q);
+				 "wrk printed no '%s:' line; its output "
+				 "begins %s",
+				 field, q);
 			return -1;
 		}
 		p += strlen(field) + 1;
@@ -135,7 +135,7 @@ bench_parse_wrk(const char *out, const struct bench_def *def, double *values,
 		if (parse_number(p, n, &values[i]) != 0) {
 			quote_line(q, sizeof(q), p);
 			snprintf(err, errlen, "wrk: '%s' is not a number: %s",
-			         field, q);
+				 field, q);
 			return -1;
 		}
 		values[i] *= scale;
@@ -147,13 +147,13 @@ bench_parse_wrk(const char *out, const struct bench_def *def, double *values,
 	    sscanf(line, "Non-2xx or 3xx responses: %llu", &bad) == 1 &&
 	    bad > 0) {
 		snprintf(err, errlen,
-		         "%llu of %llu responses were not 2xx or 3xx", bad,
-		         requests);
+			 "%llu of %llu responses were not 2xx or 3xx", bad,
+			 requests);
 		return 1;
 	}
 	if (requests == 0) {
 		snprintf(err, errlen, "wrk completed no request");
-		return 1;
+		return 2;
 	}
 	return 0;
 }
@@ -189,7 +189,7 @@ split_csv(char *line, char **fields, int max)
  */
 int
 bench_parse_redis_csv(const char *out, const struct bench_def *def,
-                      double *values, char *err, size_t errlen)
+		      double *values, char *err, size_t errlen)
 {
 	char *copy = xstrdup(out), *save = NULL, *line;
 	char *fields[16];
@@ -206,9 +206,9 @@ bench_parse_redis_csv(const char *out, const struct bench_def *def,
 		n = split_csv(line, fields, (int)FX_ARRAY_LEN(fields));
 		if (n < 2) {
 			snprintf(err, errlen,
-			         "redis-benchmark printed %s where CSV was "
-			         "expected",
-			         q);
+				 "redis-benchmark printed %s where CSV was "
+				 "expected",
+				 q);
 			rc = -1;
 			goto out;
 		}
@@ -218,10 +218,10 @@ bench_parse_redis_csv(const char *out, const struct bench_def *def,
 					rps_col = i;
 			if (strcmp(fields[0], "test") != 0 || rps_col < 0) {
 				snprintf(err, errlen,
-				         "redis-benchmark printed %s where the "
-				         "CSV header \"test\",\"rps\",... was "
-				         "expected",
-				         q);
+					 "redis-benchmark printed %s where the "
+					 "CSV header \"test\",\"rps\",... was "
+					 "expected",
+					 q);
 				rc = -1;
 				goto out;
 			}
@@ -232,11 +232,11 @@ bench_parse_redis_csv(const char *out, const struct bench_def *def,
 				continue;
 			if (n <= rps_col ||
 			    parse_number(fields[rps_col],
-			                 strlen(fields[rps_col]),
-			                 &values[i]) != 0) {
+					 strlen(fields[rps_col]),
+					 &values[i]) != 0) {
 				snprintf(err, errlen,
-				         "redis-benchmark: no rps number in %s",
-				         q);
+					 "redis-benchmark: no rps number in %s",
+					 q);
 				rc = -1;
 				goto out;
 			}
@@ -248,9 +248,9 @@ bench_parse_redis_csv(const char *out, const struct bench_def *def,
 			continue;
 		quote_output(q, sizeof(q), out);
 		snprintf(err, errlen,
-		         "redis-benchmark printed no \"%s\" line; its output "
-		         "begins %s",
-		         def->metrics[i].field, q);
+			 "redis-benchmark printed no \"%s\" line; its output "
+			 "begins %s",
+			 def->metrics[i].field, q);
 		rc = -1;
 		goto out;
 	}
@@ -284,7 +284,7 @@ find_key(const char *out, const char *key, size_t *len)
  */
 int
 bench_parse_keyvalue(const char *out, const struct bench_def *def,
-                     double *values, char *err, size_t errlen)
+		     double *values, char *err, size_t errlen)
 {
 	char q[160];
 	const char *v, *w;
@@ -295,16 +295,16 @@ bench_parse_keyvalue(const char *out, const struct bench_def *def,
 		if (v == NULL) {
 			quote_output(q, sizeof(q), out);
 			snprintf(err, errlen,
-			         "the image printed no '%s=' line; its output "
-			         "begins %s",
-			         def->metrics[i].field, q);
+				 "the image printed no '%s=' line; its output "
+				 "begins %s",
+				 def->metrics[i].field, q);
 			return -1;
 		}
 		if (parse_number(v, n, &values[i]) != 0) {
 			quote_line(q, sizeof(q),
-			           v - strlen(def->metrics[i].field) - 1);
+				   v - strlen(def->metrics[i].field) - 1);
 			snprintf(err, errlen, "'%s' is not a number in %s",
-			         def->metrics[i].field, q);
+				 def->metrics[i].field, q);
 			return -1;
 		}
 	}
@@ -315,15 +315,15 @@ bench_parse_keyvalue(const char *out, const struct bench_def *def,
 	if (v == NULL || w == NULL) {
 		quote_output(q, sizeof(q), out);
 		snprintf(err, errlen,
-		         "the image printed no '%s=' or no '%s=' line; its "
-		         "output begins %s",
-		         def->check_equal[0], def->check_equal[1], q);
+			 "the image printed no '%s=' or no '%s=' line; its "
+			 "output begins %s",
+			 def->check_equal[0], def->check_equal[1], q);
 		return 1;
 	}
 	if (n != m || strncmp(v, w, n) != 0) {
 		snprintf(err, errlen, "%s=%.*s but %s=%.*s",
-		         def->check_equal[0], (int)n, v, def->check_equal[1],
-		         (int)m, w);
+			 def->check_equal[0], (int)n, v, def->check_equal[1],
+			 (int)m, w);
 		return 1;
 	}
 	return 0;
@@ -331,7 +331,7 @@ bench_parse_keyvalue(const char *out, const struct bench_def *def,
 
 int
 bench_parse(const char *out, const struct bench_def *def, double *values,
-            char *err, size_t errlen)
+	    char *err, size_t errlen)
 {
 	switch (def->parser) {
 	case BDEF_PARSE_WRK:

@@ -31,7 +31,7 @@ collect(char *data, size_t size, size_t n, void *user)
 
 long
 bench_http_get(const char *host, int port, const char *path,
-               struct strbuf *body, char *err, size_t errlen)
+	       struct strbuf *body, char *err, size_t errlen)
 {
 	static int initialized;
 	char url[512], cerr[CURL_ERROR_SIZE] = "";
@@ -61,7 +61,7 @@ bench_http_get(const char *host, int port, const char *path,
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	else
 		snprintf(err, errlen, "GET %s: %s", url,
-		         cerr[0] ? cerr : curl_easy_strerror(rc));
+			 cerr[0] ? cerr : curl_easy_strerror(rc));
 	curl_easy_cleanup(c);
 	return code;
 }
@@ -87,7 +87,7 @@ dial(const char *host, int port, char *err, size_t errlen)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		snprintf(err, errlen, "connect to %s:%d: %s", host, port,
-		         strerror(errno));
+			 strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -113,7 +113,7 @@ resp_complete(const struct strbuf *r)
 
 int
 bench_resp_command(const char *host, int port, const char *const *argv,
-                   int argc, struct strbuf *reply, char *err, size_t errlen)
+		   int argc, struct strbuf *reply, char *err, size_t errlen)
 {
 	struct strbuf req;
 	char buf[4096];
@@ -131,7 +131,7 @@ bench_resp_command(const char *host, int port, const char *const *argv,
 		n = send(fd, req.buf + off, req.len - off, MSG_NOSIGNAL);
 		if (n <= 0) {
 			snprintf(err, errlen, "send %s: %s", argv[0],
-			         n < 0 ? strerror(errno) : "closed");
+				 n < 0 ? strerror(errno) : "closed");
 			goto out;
 		}
 		off += (size_t)n;
@@ -141,9 +141,9 @@ bench_resp_command(const char *host, int port, const char *const *argv,
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n <= 0) {
 			snprintf(err, errlen, "%s: %s", argv[0],
-			         n < 0 ? (errno == EAGAIN ? "no reply in time"
-			                                  : strerror(errno))
-			               : "connection closed before a reply");
+				 n < 0 ? (errno == EAGAIN ? "no reply in time"
+							  : strerror(errno))
+				       : "connection closed before a reply");
 			goto out;
 		}
 		if (reply->len > (1u << 20)) {
@@ -161,7 +161,7 @@ out:
 
 int
 bench_probe_ready(enum bdef_protocol proto, const char *host, int port,
-                  const char *path)
+		  const char *path)
 {
 	struct strbuf sb;
 	char err[256];
@@ -175,7 +175,7 @@ bench_probe_ready(enum bdef_protocol proto, const char *host, int port,
 		const char *ping[] = {"PING"};
 
 		ok = bench_resp_command(host, port, ping, 1, &sb, err,
-		                        sizeof(err)) == 0 &&
+					sizeof(err)) == 0 &&
 		     strncmp(sb.buf, "+PONG\r\n", 7) == 0;
 	}
 	sb_free(&sb);

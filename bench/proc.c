@@ -25,11 +25,11 @@
 #include "internal.h"
 
 #define PROC_KEEP (1 << 20) /* bytes of output kept per stream */
-#define PROC_GRACE 0.5      /* seconds between SIGTERM and SIGKILL */
+#define PROC_GRACE 0.5	    /* seconds between SIGTERM and SIGKILL */
 
 int
 bench_proc_start(struct bench_proc *p, char *const argv[], const void *cpus,
-                 size_t cpus_size)
+		 size_t cpus_size)
 {
 	int out[2], err[2];
 	pid_t pid;
@@ -71,7 +71,7 @@ bench_proc_start(struct bench_proc *p, char *const argv[], const void *cpus,
 		dup2(err[1], STDERR_FILENO);
 		execvp(argv[0], argv);
 		dprintf(STDERR_FILENO, "cannot run '%s': %s\n", argv[0],
-		        strerror(errno));
+			strerror(errno));
 		_exit(127);
 	}
 
@@ -217,9 +217,9 @@ bench_wait_text(int status, char *buf, size_t len)
 {
 	if (WIFSIGNALED(status))
 		snprintf(buf, len, "signal %d (SIG%s)", WTERMSIG(status),
-		         sigabbrev_np(WTERMSIG(status))
-		                 ? sigabbrev_np(WTERMSIG(status))
-		                 : "?");
+			 sigabbrev_np(WTERMSIG(status))
+				 ? sigabbrev_np(WTERMSIG(status))
+				 : "?");
 	else if (WIFEXITED(status))
 		snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
 	else
@@ -243,7 +243,7 @@ bench_children(pid_t *pids, int max)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%s/children",
-		         e->d_name);
+			 e->d_name);
 		if ((f = fopen(path, "r")) == NULL)
 			continue;
 		while (n < max && fscanf(f, "%d", &pid) == 1)

@@ -61,13 +61,13 @@ const char *
 bench_status_name(enum bench_status status)
 {
 	static const char *const names[] = {
-	        [BENCH_OK] = "ok",
-	        [BENCH_NOT_STARTED] = "not-started",
-	        [BENCH_NOT_READY] = "not-ready",
-	        [BENCH_CRASHED] = "crashed",
-	        [BENCH_WRONG] = "wrong-answer",
-	        [BENCH_TIMEOUT] = "timeout",
-	        [BENCH_LOAD_FAILED] = "load-failed",
+		[BENCH_OK] = "ok",
+		[BENCH_NOT_STARTED] = "not-started",
+		[BENCH_NOT_READY] = "not-ready",
+		[BENCH_CRASHED] = "crashed",
+		[BENCH_WRONG] = "wrong-answer",
+		[BENCH_TIMEOUT] = "timeout",
+		[BENCH_LOAD_FAILED] = "load-failed",
 	};
 
 	if ((unsigned)status < FX_ARRAY_LEN(names))
@@ -77,7 +77,7 @@ bench_status_name(enum bench_status status)
 
 /* Record a failure of the image; returns 1 so callers can stop. */
 static int verdict(struct session *s, enum bench_status st, const char *fmt,
-                   ...) __attribute__((format(printf, 3, 4)));
+		   ...) __attribute__((format(printf, 3, 4)));
 
 static int
 verdict(struct session *s, enum bench_status st, const char *fmt, ...)
@@ -152,24 +152,24 @@ choose_cpus(struct session *s)
 	half = (ncores + 1) / 2;
 	for (int i = 0; i < ncores; i++) {
 		hwloc_obj_t core = hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE,
-		                                         (unsigned)i);
+							 (unsigned)i);
 
 		hwloc_bitmap_or(i < half || ncores == 1 ? img : load,
-		                i < half || ncores == 1 ? img : load,
-		                core->cpuset);
+				i < half || ncores == 1 ? img : load,
+				core->cpuset);
 	}
 	if (ncores == 1) {
 		hwloc_bitmap_copy(load, img);
 		log_warnx("one core only: image and load generator share it");
 	}
 	hwloc_bitmap_list_snprintf(res->image_cpus, sizeof(res->image_cpus),
-	                           img);
+				   img);
 	hwloc_bitmap_list_snprintf(res->load_cpus, sizeof(res->load_cpus),
-	                           load);
+				   load);
 	hwloc_cpuset_to_glibc_sched_affinity(topo, img, &s->image_cpus,
-	                                     sizeof(s->image_cpus));
+					     sizeof(s->image_cpus));
 	hwloc_cpuset_to_glibc_sched_affinity(topo, load, &s->load_cpus,
-	                                     sizeof(s->load_cpus));
+					     sizeof(s->load_cpus));
 	s->pinned = ncores > 0;
 	hwloc_bitmap_free(img);
 	hwloc_bitmap_free(load);
@@ -283,13 +283,13 @@ crashed(struct session *s, struct bench_proc *p, const char *when)
 		const char *start = c, *end = c + strcspn(c, "\n");
 
 		snprintf(line, sizeof(line), "%.*s",
-		         (int)(end - start > 200 ? 200 : end - start), start);
-		return verdict(s, BENCH_CRASHED, "crashed %s: %s (%s)", when,
-		               line, how);
+			 (int)(end - start > 200 ? 200 : end - start), start);
+		return verdict(s, BENCH_CRASHED, "%s: %s (%s)", when, line,
+			       how);
 	}
 	last_line(p->err.buf, line, sizeof(line));
-	return verdict(s, BENCH_CRASHED, "crashed %s: %s%s%s%s", when, how,
-	               line[0] ? ": '" : "", line, line[0] ? "'" : "");
+	return verdict(s, BENCH_CRASHED, "%s: %s%s%s%s", when, how,
+		       line[0] ? ": '" : "", line, line[0] ? "'" : "");
 }
 
 /* ---- Servers ---------------------------------------------------------- */
@@ -306,51 +306,52 @@ start_server(struct session *s)
 
 	if ((s->port = free_port()) < 0)
 		return verdict(s, BENCH_NOT_STARTED,
-		               "no free port on " HOST ": %s", strerror(errno));
+			       "no free port on " HOST ": %s", strerror(errno));
 	argv = image_argv(s, 0);
 	if (bench_proc_start(p, argv, s->pinned ? &s->image_cpus : NULL,
-	                     sizeof(s->image_cpus)) != 0) {
+			     sizeof(s->image_cpus)) != 0) {
 		free_argv(argv);
 		return verdict(s, BENCH_NOT_STARTED, "cannot start '%s': %s",
-		               s->opt->image, strerror(errno));
+			       s->opt->image, strerror(errno));
 	}
 	free_argv(argv);
 
 	while ((ready = strstr(p->out.buf, "ready port=")) == NULL ||
 	       strchr(ready, '\n') == NULL) {
 		if (p->exited) {
-			bench_wait_text(p->status, line, sizeof(line));
-			last_line(p->err.buf, line + strlen(line),
-			          sizeof(line) - strlen(line));
+			char how[64];
+
+			bench_wait_text(p->status, how, sizeof(how));
+			last_line(p->err.buf, line, sizeof(line));
 			return verdict(s, BENCH_NOT_STARTED,
-			               "the image exited before it was ready: "
-			               "%.60s; stderr ends '%.180s'",
-			               line, line + strlen(line));
+				       "exited before it was ready (%s)%s%s%s",
+				       how, line[0] ? ": '" : "", line,
+				       line[0] ? "'" : "");
 		}
 		if (fx_now() > deadline)
 			return verdict(s, BENCH_NOT_READY,
-			               "no 'ready port=N' line within %.0f s",
-			               s->opt->ready_timeout);
+				       "no 'ready port=N' line within %.0f s",
+				       s->opt->ready_timeout);
 		bench_proc_poll(&p, 1, deadline - fx_now());
 	}
 	if (sscanf(ready, "ready port=%d", &port) != 1 || port <= 0 ||
 	    port > 65535) {
 		last_line(ready, line, sizeof(line));
 		return verdict(s, BENCH_NOT_STARTED,
-		               "the image printed '%s', not 'ready port=N'",
-		               line);
+			       "the image printed '%s', not 'ready port=N'",
+			       line);
 	}
 	s->port = port;
 
 	while (!bench_probe_ready(s->def.protocol, s->host, s->port,
-	                          s->def.ready_path)) {
+				  s->def.ready_path)) {
 		if (p->exited)
 			return crashed(s, p, "while starting");
 		if (fx_now() > deadline)
 			return verdict(s, BENCH_NOT_READY,
-			               "printed ready but did not answer on "
-			               "%s:%d within %.0f s",
-			               s->host, s->port, s->opt->ready_timeout);
+				       "printed ready but did not answer on "
+				       "%s:%d within %.0f s",
+				       s->host, s->port, s->opt->ready_timeout);
 		bench_proc_poll(&p, 1, 0.05);
 	}
 	return 0;
@@ -382,25 +383,37 @@ check_http(struct session *s)
 		log_warn("cannot read '%s' to check answers against", path);
 		free(path);
 		return verdict(s, BENCH_WRONG, "no content file '%s' to check",
-		               s->def.check_file);
+			       s->def.check_file);
 	}
 	sb_init(&body);
 	code = bench_http_get(s->host, s->port, s->def.check_get, &body, err,
-	                      sizeof(err));
+			      sizeof(err));
 	if (code < 0)
 		rc = verdict(s, BENCH_WRONG, "%s", err);
 	else if (code != 200)
 		rc = verdict(s, BENCH_WRONG, "GET %s answered status %ld",
-		             s->def.check_get, code);
+			     s->def.check_get, code);
 	else if (body.len != want_len || memcmp(body.buf, want, want_len))
 		rc = verdict(s, BENCH_WRONG,
-		             "GET %s answered %zu bytes that differ from "
-		             "'%s' (%zu bytes)",
-		             s->def.check_get, body.len, path, want_len);
+			     "GET %s answered %zu bytes that differ from "
+			     "'%s' (%zu bytes)",
+			     s->def.check_get, body.len, path, want_len);
 	sb_free(&body);
 	free(want);
 	free(path);
 	return rc;
+}
+
+/* A RESP reply for messages: a bulk string's data, else its first line. */
+static const char *
+resp_text(struct strbuf *reply)
+{
+	char *p = reply->buf;
+
+	if (p[0] == '$' && p[1] != '-' && strchr(p, '\n') != NULL)
+		p = strchr(p, '\n') + 1;
+	p[strcspn(p, "\r\n")] = '\0';
+	return p;
 }
 
 static int
@@ -414,25 +427,24 @@ check_resp(struct session *s)
 
 	snprintf(key, sizeof(key), "flexexplore:check:%d", (int)getpid());
 	snprintf(value, sizeof(value), "v%lx",
-	         (unsigned long)fx_now() ^ 0x5a5a);
+		 (unsigned long)fx_now() ^ 0x5a5a);
 	set[0] = "SET", set[1] = key, set[2] = value;
 	get[0] = "GET", get[1] = key;
 	want = xasprintf("$%zu\r\n%s\r\n", strlen(value), value);
 	sb_init(&reply);
 	if (bench_resp_command(s->host, s->port, set, 3, &reply, err,
-	                       sizeof(err)) != 0)
+			       sizeof(err)) != 0)
 		rc = verdict(s, BENCH_WRONG, "%s", err);
 	else if (strcmp(reply.buf, "+OK\r\n") != 0)
-		rc = verdict(s, BENCH_WRONG, "SET answered '%.*s', not +OK",
-		             (int)strcspn(reply.buf, "\r\n"), reply.buf);
+		rc = verdict(s, BENCH_WRONG, "SET answered '%s', not +OK",
+			     resp_text(&reply));
 	else if (bench_resp_command(s->host, s->port, get, 2, &reply, err,
-	                            sizeof(err)) != 0)
+				    sizeof(err)) != 0)
 		rc = verdict(s, BENCH_WRONG, "%s", err);
 	else if (strcmp(reply.buf, want) != 0)
 		rc = verdict(s, BENCH_WRONG,
-		             "GET after SET %s answered '%.*s', not '%s'",
-		             value, (int)strcspn(reply.buf, "\r\n"), reply.buf,
-		             value);
+			     "GET after SET %s answered '%s', not '%s'", value,
+			     resp_text(&reply), value);
 	sb_free(&reply);
 	free(want);
 	return rc;
@@ -453,10 +465,10 @@ run_client(struct session *s, double duration, double *values)
 	int rc = 0, prc;
 
 	if (bench_proc_start(&client, argv, s->pinned ? &s->load_cpus : NULL,
-	                     sizeof(s->load_cpus)) != 0) {
+			     sizeof(s->load_cpus)) != 0) {
 		free_argv(argv);
 		return verdict(s, BENCH_LOAD_FAILED, "cannot start '%s': %s",
-		               s->def.tool, strerror(errno));
+			       s->def.tool, strerror(errno));
 	}
 	free_argv(argv);
 	if (s->image.pid > 0)
@@ -477,20 +489,24 @@ run_client(struct session *s, double duration, double *values)
 		rc = crashed(s, &s->image, "under load");
 	} else if (!client.exited || fx_now() > deadline) {
 		rc = verdict(s, BENCH_TIMEOUT,
-		             "%s did not finish within %.0f s: the image "
-		             "stopped answering",
-		             s->def.tool, limit);
+			     "%s did not finish within %.0f s: the image "
+			     "stopped answering",
+			     s->def.tool, limit);
 	} else if (!WIFEXITED(client.status) ||
-	           WEXITSTATUS(client.status) != 0) {
+		   WEXITSTATUS(client.status) != 0) {
 		bench_wait_text(client.status, how, sizeof(how));
 		last_line(client.err.len ? client.err.buf : client.out.buf, err,
-		          sizeof(err));
+			  sizeof(err));
 		rc = verdict(s, BENCH_LOAD_FAILED, "%s failed (%s): '%s'",
-		             s->def.tool, how, err);
+			     s->def.tool, how, err);
 	} else if ((prc = bench_parse(client.out.buf, &s->def, values, err,
-	                              sizeof(err))) != 0) {
+				      sizeof(err))) == 2) {
+		rc = verdict(s, BENCH_TIMEOUT,
+			     "stopped answering under load: %s in %.0f s", err,
+			     duration);
+	} else if (prc != 0) {
 		rc = verdict(s, prc > 0 ? BENCH_WRONG : BENCH_LOAD_FAILED, "%s",
-		             err);
+			     err);
 	}
 	bench_proc_free(&client);
 	return rc;
@@ -509,10 +525,10 @@ run_workload(struct session *s, double duration, double *values)
 	int rc = 0, prc;
 
 	if (bench_proc_start(p, argv, s->pinned ? &s->image_cpus : NULL,
-	                     sizeof(s->image_cpus)) != 0) {
+			     sizeof(s->image_cpus)) != 0) {
 		free_argv(argv);
 		return verdict(s, BENCH_NOT_STARTED, "cannot start '%s': %s",
-		               s->opt->image, strerror(errno));
+			       s->opt->image, strerror(errno));
 	}
 	free_argv(argv);
 	while (!p->exited && fx_now() < deadline)
@@ -521,8 +537,8 @@ run_workload(struct session *s, double duration, double *values)
 	if (!p->exited) {
 		bench_proc_kill(p);
 		rc = verdict(s, BENCH_TIMEOUT,
-		             "the workload ran past its limit of %.0f s",
-		             limit);
+			     "the workload ran past its limit of %.0f s",
+			     limit);
 		goto out;
 	}
 	bench_proc_kill(p); /* whatever it left in its group */
@@ -534,13 +550,13 @@ run_workload(struct session *s, double duration, double *values)
 	} else if (WIFSIGNALED(p->status)) {
 		rc = crashed(s, p, "while running");
 	} else if ((prc = bench_parse(p->out.buf, &s->def, values, err,
-	                              sizeof(err))) != 0) {
+				      sizeof(err))) != 0) {
 		if (WEXITSTATUS(p->status) != 0 && prc < 0)
 			rc = crashed(s, p, "while running");
 		else
 			rc = verdict(s,
-			             prc > 0 ? BENCH_WRONG : BENCH_LOAD_FAILED,
-			             "%s", err);
+				     prc > 0 ? BENCH_WRONG : BENCH_LOAD_FAILED,
+				     "%s", err);
 	} else if (WEXITSTATUS(p->status) != 0) {
 		rc = crashed(s, p, "while running");
 	}
@@ -600,18 +616,18 @@ measure(struct session *s)
 		}
 		res->reps++;
 		log_info("run %d: %s %.6g %s", res->reps, m->name,
-		         values[res->decided], m->unit);
+			 values[res->decided], m->unit);
 		if (res->reps >= s->opt->min_reps &&
 		    m->spread <= s->opt->spread) {
 			snprintf(res->stop_reason, sizeof(res->stop_reason),
-			         "spread %.3f <= %.3f", m->spread,
-			         s->opt->spread);
+				 "spread %.3f <= %.3f", m->spread,
+				 s->opt->spread);
 			return;
 		}
 		if (res->reps >= s->opt->max_reps) {
 			snprintf(res->stop_reason, sizeof(res->stop_reason),
-			         "cap of %d runs (spread %.3f > %.3f)",
-			         s->opt->max_reps, m->spread, s->opt->spread);
+				 "cap of %d runs (spread %.3f > %.3f)",
+				 s->opt->max_reps, m->spread, s->opt->spread);
 			return;
 		}
 	}
@@ -632,15 +648,15 @@ attach(struct session *s)
 		return FX_EXIT_USAGE;
 	}
 	snprintf(s->host, sizeof(s->host), "%.*s",
-	         (int)(colon - s->opt->connect), s->opt->connect);
+		 (int)(colon - s->opt->connect), s->opt->connect);
 	s->port = (int)port;
 	while (!bench_probe_ready(s->def.protocol, s->host, s->port,
-	                          s->def.ready_path)) {
+				  s->def.ready_path)) {
 		if (fx_now() > deadline) {
 			log_errx("nothing answers %s at %s:%d",
-			         s->def.protocol == BDEF_PROTO_HTTP ? "HTTP"
-			                                            : "PING",
-			         s->host, s->port);
+				 s->def.protocol == BDEF_PROTO_HTTP ? "HTTP"
+								    : "PING",
+				 s->host, s->port);
 			return FX_EXIT_USAGE;
 		}
 		usleep(100 * 1000);
@@ -664,7 +680,7 @@ prepare(struct session *s)
 	path = xasprintf("%s/os/apps/%s/bench.yaml", fx_srcdir(), opt->app);
 	if (access(path, F_OK) != 0) {
 		log_errx("application '%s' has no benchmark definition '%s'",
-		         opt->app, path);
+			 opt->app, path);
 		free(path);
 		return FX_EXIT_USAGE;
 	}
@@ -682,9 +698,9 @@ prepare(struct session *s)
 		sb_init(&names);
 		for (int i = 0; i < s->def.nmetrics; i++)
 			sb_addf(&names, "%s%s", i ? ", " : "",
-			        s->def.metrics[i].name);
+				s->def.metrics[i].name);
 		log_errx("application '%s' has no metric '%s' (it has: %s)",
-		         opt->app, opt->metric, names.buf);
+			 opt->app, opt->metric, names.buf);
 		sb_free(&names);
 		return FX_EXIT_USAGE;
 	}
@@ -694,9 +710,9 @@ prepare(struct session *s)
 		struct bench_metric_result *r = &s->res->metrics[i];
 
 		snprintf(r->name, sizeof(r->name), "%s",
-		         s->def.metrics[i].name);
+			 s->def.metrics[i].name);
 		snprintf(r->unit, sizeof(r->unit), "%s",
-		         s->def.metrics[i].unit);
+			 s->def.metrics[i].unit);
 		r->higher_is_better = s->def.metrics[i].higher_is_better;
 	}
 
@@ -704,13 +720,13 @@ prepare(struct session *s)
 	    opt->max_reps > BENCH_MAX_SAMPLES || !(opt->spread > 0) ||
 	    !(opt->duration > 0) || !(opt->ready_timeout > 0)) {
 		log_errx("repetitions must satisfy 1 <= min <= max <= %d; "
-		         "spread, duration and time limits must be positive",
-		         BENCH_MAX_SAMPLES);
+			 "spread, duration and time limits must be positive",
+			 BENCH_MAX_SAMPLES);
 		return FX_EXIT_USAGE;
 	}
 	if ((opt->image == NULL) == (opt->connect == NULL)) {
 		log_errx("expected an image or a server address, not %s",
-		         opt->image ? "both" : "neither");
+			 opt->image ? "both" : "neither");
 		return FX_EXIT_USAGE;
 	}
 	if (opt->connect != NULL && s->def.kind == BDEF_WORKLOAD) {
@@ -724,9 +740,9 @@ prepare(struct session *s)
 	if (s->def.kind == BDEF_SERVER &&
 	    !find_in_path(s->def.tool, s->tool_path, sizeof(s->tool_path))) {
 		log_errx("the load generator '%s' is not installed; install "
-		         "it with: apt-get install %s",
-		         s->def.tool,
-		         s->def.package[0] ? s->def.package : s->def.tool);
+			 "it with: apt-get install %s",
+			 s->def.tool,
+			 s->def.package[0] ? s->def.package : s->def.tool);
 		return FX_EXIT_ENV;
 	}
 	return FX_EXIT_OK;
@@ -754,7 +770,7 @@ bench_run(const struct bench_options *opt, struct bench_result *result)
 	if (opt->connect != NULL) {
 		/* Not ours to pin: say so instead of naming cores. */
 		snprintf(result->image_cpus, sizeof(result->image_cpus),
-		         "unpinned (running server)");
+			 "unpinned (running server)");
 		if ((rc = attach(&s)) != FX_EXIT_OK)
 			goto out;
 	}
@@ -801,17 +817,18 @@ out:
 void
 bench_result_text(const struct bench_result *r, struct strbuf *sb)
 {
-	sb_addf(sb, "status:     %s%s%s\n", bench_status_name(r->status),
-	        r->status != BENCH_OK ? ": " : "", r->reason);
+	sb_addf(sb, "status:     %s\n", bench_status_name(r->status));
+	if (r->status != BENCH_OK)
+		sb_addf(sb, "reason:     %s\n", r->reason);
 	sb_addf(sb, "host:       %s\n", r->host_id);
 	sb_addf(sb, "cpus:       image %s, load generator %s\n", r->image_cpus,
-	        r->load_cpus);
+		r->load_cpus);
 	for (int i = 0; i < r->nmetrics; i++) {
 		const struct bench_metric_result *m = &r->metrics[i];
 
 		sb_addf(sb, "metric:     %s (%s, %s is better)%s\n", m->name,
-		        m->unit, m->higher_is_better ? "higher" : "lower",
-		        i == r->decided ? ", decides the repetitions" : "");
+			m->unit, m->higher_is_better ? "higher" : "lower",
+			i == r->decided ? ", decides the repetitions" : "");
 		if (m->nsamples == 0)
 			continue;
 		sb_adds(sb, "  samples: ");
@@ -819,16 +836,16 @@ bench_result_text(const struct bench_result *r, struct strbuf *sb)
 			sb_addf(sb, " %.6g", m->samples[j]);
 		sb_addf(sb, "\n  median:   %.6g %s\n", m->median, m->unit);
 		sb_addf(sb,
-		        "  CI:       [%.6g, %.6g] (median, order statistics, "
-		        "coverage %.1f%%%s)\n",
-		        m->ci_low, m->ci_high, 100 * m->ci_level,
-		        m->ci_level < 0.95 ? "; 95% needs 6 runs" : "");
+			"  CI:       [%.6g, %.6g] (median, order statistics, "
+			"coverage %.1f%%%s)\n",
+			m->ci_low, m->ci_high, 100 * m->ci_level,
+			m->ci_level < 0.95 ? "; 95% needs 6 runs" : "");
 		sb_addf(sb, "  spread:   %.3f (CI half-width / median)\n",
-		        m->spread);
+			m->spread);
 	}
 	if (r->reps > 0)
 		sb_addf(sb, "runs:       %d (stopped: %s)\n", r->reps,
-		        r->stop_reason);
+			r->stop_reason);
 }
 
 void
@@ -857,17 +874,17 @@ bench_result_json(const struct bench_result *r, struct strbuf *sb)
 		sb_adds(sb, ",\"unit\":");
 		bench_json_str(sb, m->unit);
 		sb_addf(sb, ",\"better\":\"%s\",\"samples\":[",
-		        m->higher_is_better ? "higher" : "lower");
+			m->higher_is_better ? "higher" : "lower");
 		for (int j = 0; j < m->nsamples; j++)
 			sb_addf(sb, "%s%.17g", j ? "," : "", m->samples[j]);
 		sb_adds(sb, "]");
 		if (m->nsamples > 0)
 			sb_addf(sb,
-			        ",\"median\":%.17g,\"ci_low\":%.17g,"
-			        "\"ci_high\":%.17g,\"ci_level\":%.6f,"
-			        "\"spread\":%.6f",
-			        m->median, m->ci_low, m->ci_high, m->ci_level,
-			        m->spread);
+				",\"median\":%.17g,\"ci_low\":%.17g,"
+				"\"ci_high\":%.17g,\"ci_level\":%.6f,"
+				"\"spread\":%.6f",
+				m->median, m->ci_low, m->ci_high, m->ci_level,
+				m->spread);
 		sb_adds(sb, "}");
 	}
 	sb_adds(sb, "]}");

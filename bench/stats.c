@@ -52,13 +52,13 @@ binom_cdf_half(int n, int k)
 
 	for (int i = 0; i <= k; i++)
 		sum += exp(lgamma(n + 1) - lgamma(i + 1) - lgamma(n - i + 1) -
-		           n * log(2.0));
+			   n * log(2.0));
 	return sum;
 }
 
 void
 bench_median_ci(const double *v, int n, double level, double *lo, double *hi,
-                double *coverage)
+		double *coverage)
 {
 	double *s = sorted_copy(v, n);
 	int k = 1;
@@ -81,7 +81,7 @@ bench_metric_stats(struct bench_metric_result *m)
 		return;
 	m->median = bench_median(m->samples, m->nsamples);
 	bench_median_ci(m->samples, m->nsamples, 0.95, &m->ci_low, &m->ci_high,
-	                &m->ci_level);
+			&m->ci_level);
 	m->spread = m->median > 0 ? (m->ci_high - m->ci_low) / 2 / m->median
-	                          : INFINITY;
+				  : INFINITY;
 }

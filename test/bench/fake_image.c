@@ -77,7 +77,7 @@ count_request(void)
 		return;
 	if (strcmp(fault, "crash-load") == 0) {
 		fprintf(stderr, "fake: compartment 'net' stopped by SIGSEGV: "
-		                "read at 0x0\n");
+				"read at 0x0\n");
 		raise(SIGSEGV);
 	}
 	if (strcmp(fault, "stop-load") == 0)
@@ -109,11 +109,20 @@ http_one(struct conn *c)
 	}
 	if (strcmp(fault, "wrong") == 0 && body != NULL)
 		blen = (size_t)snprintf(body, 1 << 20, "not what you asked\n");
+	/* One send: a header and a body apart would meet Nagle's delay. */
 	snprintf(head, sizeof(head),
-	         "HTTP/1.1 %s\r\nContent-Length: %zu\r\n\r\n",
-	         body ? "200 OK" : "404 Not Found", blen);
-	send_all(c->fd, head, strlen(head));
-	send_all(c->fd, body ? body : "", blen);
+		 "HTTP/1.1 %s\r\nContent-Length: %zu\r\n\r\n",
+		 body ? "200 OK" : "404 Not Found", blen);
+	{
+		size_t hlen = strlen(head);
+		char *msg = malloc(hlen + blen + 1);
+
+		memcpy(msg, head, hlen);
+		if (blen > 0)
+			memcpy(msg + hlen, body, blen);
+		send_all(c->fd, msg, hlen + blen);
+		free(msg);
+	}
 	free(body);
 	memmove(c->buf, c->buf + used, c->len - used + 1);
 	c->len -= used;
@@ -124,7 +133,7 @@ http_one(struct conn *c)
 /* Parse one RESP array of bulk strings; returns words or 0 if partial. */
 static int
 resp_parse(const char *p, const char *end, char words[][256], int max,
-           size_t *used)
+	   size_t *used)
 {
 	const char *start = p;
 	long n, len;
@@ -177,7 +186,7 @@ resp_one(struct conn *c)
 			snprintf(out, sizeof(out), "$-1\r\n");
 		else
 			snprintf(out, sizeof(out), "$%zu\r\n%s\r\n", strlen(v),
-			         v);
+				 v);
 	} else {
 		snprintf(out, sizeof(out), "-ERR unknown command\r\n");
 	}
@@ -241,7 +250,7 @@ serve(const char *host, int port, int http)
 			if (c->fd < 0 || !fds[i + 1].revents)
 				continue;
 			n = (int)recv(c->fd, c->buf + c->len,
-			              sizeof(c->buf) - 1 - c->len, 0);
+				      sizeof(c->buf) - 1 - c->len, 0);
 			if (n <= 0) {
 				close(c->fd);
 				c->fd = -1;
@@ -296,7 +305,7 @@ main(int argc, char **argv)
 	}
 	if (port == NULL)
 		return workload(
-		        atol((v = opt(argc, argv, "--inserts")) ? v : "1000"));
+			atol((v = opt(argc, argv, "--inserts")) ? v : "1000"));
 	if (strcmp(fault, "hang") == 0)
 		for (;;)
 			pause();
