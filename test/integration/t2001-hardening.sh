@@ -41,11 +41,26 @@ expect_grep "mixed hardening: flags reach prober" \
 	'^FX_HCFLAGS_prober := .*-ftrivial-auto-var-init=zero' \
 	"$T/mixed/config.mk"
 
+# stack-protector reaches prober's object only.
+expect_grep "stack-protector: prober's code checks its canary" \
+	'U __stack_chk_fail' <(nm "$T/mixed/fxc_prober.o")
+
 if command -v clang >/dev/null && command -v ld.lld >/dev/null; then
 	check "build cfi and safestack (clang)" build \
 		'prober|victim@proc/prober=safestack,victim=cfi' "$T/clang"
 	check "clang-hardened compartments carry every gate shape" \
 		timeout 20 "$T/clang/image" --probe=calls
+	expect_exit 132 "cfi in victim stops its mistyped indirect call" \
+		timeout 20 "$T/clang/image" --probe=icall
+	expect_grep "in victim" "compartment 'victim' stopped by SIGILL" \
+		"$T/err"
+	expect_grep "safestack: its runtime is linked" '__safestack_init' \
+		<(nm "$T/clang/image")
+	check "build prober=cfi (victim plain)" build \
+		'prober|victim@proc/prober=cfi' "$T/pcfi"
+	check "victim without cfi makes the call" \
+		timeout 20 "$T/pcfi/image" --probe=icall
+	expect_grep "and gets its answer" '^icall: 42$' "$T/out"
 else
 	echo "ok - # SKIP clang or ld.lld missing"
 fi

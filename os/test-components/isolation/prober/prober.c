@@ -9,6 +9,7 @@
  *	peek	 ask victim to read prober's private data
  *	overflow victim does a signed overflow (stopped under ubsan)
  *	oob	 victim reads past a heap buffer (stopped under asan)
+ *	icall	 victim calls through a mistyped function pointer (cfi)
  *	bench	 --count=N calls of victim_nop, timed in batches; prints the
  *		 median round trip as "gate_ns=X"
  *
@@ -156,6 +157,10 @@ prober_main(void)
 	}
 	if (strcmp(probe, "oob") == 0) {
 		plat_printf("oob: %d\n", victim_oob(16 + 8));
+		return 0;
+	}
+	if (strcmp(probe, "icall") == 0) {
+		plat_printf("icall: %d\n", victim_bad_icall(21));
 		return 0;
 	}
 	if (strcmp(probe, "bench") == 0)

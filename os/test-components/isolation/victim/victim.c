@@ -111,3 +111,19 @@ victim_oob(int i)
 	free((void *)buf);
 	return v;
 }
+
+static int __attribute__((noinline)) victim_twice(int x)
+{
+	return 2 * x;
+}
+
+/* Taken through a volatile so the compiler cannot see the target. */
+static int (*volatile victim_icall_target)(int) = victim_twice;
+
+int
+victim_bad_icall(int x)
+{
+	long (*wrong)(long) = (long (*)(long))victim_icall_target;
+
+	return (int)wrong(x);
+}

@@ -32,5 +32,7 @@ long victim_peek(long addr);
 int victim_overflow(int x);
 /** Reads byte @i of a 16-byte heap buffer (past its end for asan). */
 int victim_oob(int i);
+/** Calls a function through a pointer of the wrong type (for cfi). */
+int victim_bad_icall(int x);
 
 #endif
