@@ -256,6 +256,23 @@ __asan_default_options(void)
 	return "detect_leaks=0";
 }
 
+/* The image's memory regions: each compartment's private sections. */
+static void
+plat_regions_log(const struct gate_image *img)
+{
+	for (int i = 0; i < img->ncompartments; i++) {
+		const struct gate_compartment *c = &img->compartments[i];
+
+		plat_debug("compartment %d '%s': code %p-%p, rodata %p-%p, "
+			   "data %p-%p, bss %p-%p",
+			   i, c->name, (void *)c->text.start,
+			   (void *)c->text.end, (void *)c->rodata.start,
+			   (void *)c->rodata.end, (void *)c->data.start,
+			   (void *)c->data.end, (void *)c->bss.start,
+			   (void *)c->bss.end);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -276,6 +293,8 @@ main(int argc, char **argv)
 
 	plat_debug("starting %d compartment(s) under '%s'",
 		   gate_image.ncompartments, gate_image.mechanism);
+	if (plat_log_enabled(PLAT_DEBUG))
+		plat_regions_log(&gate_image);
 	status = gate_rt_start(&gate_image);
 	fflush(stdout);
 	return status;
