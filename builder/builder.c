@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -483,6 +484,28 @@ lock_folder(const char *dir)
 	return fd;
 }
 
+/* Objects of a finished build: Make's, which the cache also holds. */
+static void
+prune_objects(const char *dir)
+{
+	static const char *const subdirs[] = {"obj", "core"};
+	char *pattern = xasprintf("%s/fxc_*.o", dir);
+	glob_t g;
+
+	for (size_t i = 0; i < FX_ARRAY_LEN(subdirs); i++) {
+		char *path = xasprintf("%s/%s", dir, subdirs[i]);
+
+		fs_remove_tree(path);
+		free(path);
+	}
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			unlink(g.gl_pathv[i]);
+		globfree(&g);
+	}
+	free(pattern);
+}
+
 int
 bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 	  struct bld_result *r)
@@ -546,6 +569,8 @@ bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 		if (bld_write_manifest(ctx, &img, name.buf, key, r) == 0) {
 			r->ok = 1;
 			rc = 0;
+			if (ctx->opts.prune)
+				prune_objects(r->dir);
 		} else {
 			set_reason(r, "cannot write '%s': %s", r->manifest,
 				   strerror(errno));

@@ -31,6 +31,9 @@ struct bld_options {
 	int jobs;	/* builds at once; 0: the host's cores */
 	double timeout; /* seconds per build; 0: BLD_DEFAULT_TIMEOUT */
 	int force;	/* build even when the image is up to date */
+	int prune;	/* after a build, drop the folder's objects (the
+			   object cache keeps them): image, manifest, logs
+			   and generated files stay */
 };
 
 #define BLD_DEFAULT_TIMEOUT 600.0

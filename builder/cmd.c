@@ -24,6 +24,8 @@ static const char build_usage[] =
 	"  --jobs N         builds at once (default: the host's cores)\n"
 	"  --timeout SEC    stop a build after SEC seconds (default 600)\n"
 	"  --force          build even when the image is up to date\n"
+	"  --prune          keep only the image, manifest and logs of each\n"
+	"                   build folder (objects stay in the cache)\n"
 	"  --json           one JSON object per configuration\n"
 	"\n"
 	"Exit status: 0 all built, 1 some build failed (the reason and the\n"
@@ -46,6 +48,7 @@ parse_args(int argc, char **argv, struct build_args *a)
 		{"jobs", required_argument, NULL, 'j'},
 		{"timeout", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'f'},
+		{"prune", no_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -81,6 +84,9 @@ parse_args(int argc, char **argv, struct build_args *a)
 			break;
 		case 'f':
 			a->opts.force = 1;
+			break;
+		case 'p':
+			a->opts.prune = 1;
 			break;
 		case 'J':
 			a->json = 1;

@@ -60,3 +60,17 @@ build "$BASE/net=stack-protector,vfs=ubsan"
 expect_eq "one more option, one more component" \
 	"$(ls "$(dirname "$image")"/obj/vfs/*.o | wc -l)" \
 	"$(jfield compiled "$T/out")"
+
+# --prune keeps the image and its provenance, not the objects; the next
+# build of the folder takes every object from the cache.
+build --prune "$BASE/httpparser=ubsan"
+pdir=$(dirname "$(jfield image "$T/out")")
+check "pruned: no objects left" test ! -e "$pdir/obj" -a ! -e "$pdir/core"
+check "pruned: image and manifest stay" test -x "$pdir/image" -a \
+	-s "$pdir/manifest.json"
+build "$BASE/httpparser=ubsan"
+expect_eq "pruned image is still up to date" true \
+	"$(jfield up_to_date "$T/out")"
+build --force "$BASE/httpparser=ubsan"
+expect_eq "rebuilding a pruned folder compiles nothing" 0 \
+	"$(jfield compiled "$T/out")"
