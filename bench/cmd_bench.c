@@ -2,11 +2,14 @@
  * flexexplore bench: measure one image with its application's load.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../builder/builder.h"
 #include "../cli/cli.h"
+#include "../configspace/configspace.h"
 #include "../util/log.h"
 #include "../util/util.h"
 #include "bench.h"
@@ -17,7 +20,8 @@ static void
 bench_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: flexexplore bench --app NAME --image PATH [options]\n"
+		"usage: flexexplore bench --app NAME CONFIG [options]\n"
+		"       flexexplore bench --app NAME --image PATH [options]\n"
 		"       flexexplore bench --app NAME --connect HOST:PORT "
 		"[options]\n"
 		"\n"
@@ -32,6 +36,8 @@ bench_usage(FILE *out)
 		"\n"
 		"  --app NAME          the application (httpd, kvstore, "
 		"sqlite)\n"
+		"  CONFIG              a configuration (canonical name, hash, or\n"
+		"                      'baseline'): built first, then run\n"
 		"  --image PATH        the image to run\n"
 		"  --connect HOST:PORT measure a server already running there\n"
 		"  --image-arg ARG     pass ARG to the image (repeatable)\n"
@@ -56,6 +62,73 @@ bench_usage(FILE *out)
 		"2 bad usage, definition or metric, or nothing answers at "
 		"--connect;\n"
 		"3 a missing load generator or a host problem.\n");
+}
+
+/*
+ * Build configuration @name of @app (or its baseline, for "baseline") and
+ * put the image's path in @image.  Returns an fx_exit code; a failed build
+ * is FX_EXIT_NONE with the reason logged.
+ */
+static int
+build_config(const char *app, const char *name, char *image, size_t len)
+{
+	struct bld_options bopt = {0};
+	struct bench_host host;
+	struct cs_config cfg;
+	struct cs_error cerr;
+	struct bld_result r;
+	struct cs_space *sp;
+	struct bld_ctx *ctx;
+	char msg[512];
+	const char *mech;
+	int rc = FX_EXIT_OK, code;
+
+	if ((sp = cs_load_app(app, &cerr)) == NULL) {
+		cs_error_format(&cerr, msg, sizeof(msg));
+		log_errx("%s", msg);
+		return FX_EXIT_USAGE;
+	}
+	if (strcmp(name, "baseline") == 0) {
+		cs_bottom(sp, &cfg);
+	} else if (cs_parse(sp, name, &cfg, msg, sizeof(msg)) != 0) {
+		log_errx("'%s' is not a configuration of '%s': %s", name, app,
+			 msg);
+		rc = FX_EXIT_USAGE;
+		goto out;
+	}
+
+	/* Refuse what this host cannot run before building it. */
+	mech = cs_config_mechanism(sp, &cfg);
+	if ((rc = bench_host_fingerprint(&host)) != FX_EXIT_OK)
+		goto out;
+	if (!bench_host_can_run(&host, mech)) {
+		log_errx("this host cannot run mechanism '%s' (see "
+			 "'flexexplore hw')",
+			 mech);
+		rc = FX_EXIT_ENV;
+		goto out;
+	}
+
+	if ((ctx = bld_open(sp, &bopt, &code, msg, sizeof(msg))) == NULL) {
+		log_errx("%s", msg);
+		rc = code;
+		goto out;
+	}
+	code = bld_build(ctx, &cfg, &r);
+	if (code < 0) {
+		log_errx("cannot build '%s': %s", name, r.reason);
+		rc = r.exit_code ? r.exit_code : FX_EXIT_ENV;
+	} else if (code > 0 || !r.ok) {
+		log_errx("building '%s' failed: %s (log: %s)", name, r.reason,
+			 r.log);
+		rc = FX_EXIT_NONE;
+	} else {
+		snprintf(image, len, "%s", r.image);
+	}
+	bld_close(ctx);
+out:
+	cs_free(sp);
+	return rc;
 }
 
 static int
@@ -103,6 +176,7 @@ cmd_bench(int argc, char **argv)
 	struct bench_options opt;
 	struct bench_result res;
 	struct strbuf sb;
+	char image[PATH_MAX];
 	int nargs = 0, json = 0, c, rc, bad = 0;
 
 	bench_options_init(&opt);
@@ -165,16 +239,18 @@ cmd_bench(int argc, char **argv)
 	}
 	if (opt.app == NULL)
 		return cli_usage_error("bench", "--app NAME is required");
-	if (optind < argc)
-		return cli_usage_error(
-			"bench",
-			"configuration '%s': building configurations is not "
-			"wired in yet; build it and pass --image PATH",
-			argv[optind]);
-	if (opt.image == NULL && opt.connect == NULL)
+	if (optind + 1 < argc)
+		return cli_usage_error("bench", "one configuration at a time");
+	if ((optind < argc) + (opt.image != NULL) + (opt.connect != NULL) != 1)
 		return cli_usage_error("bench",
-				       "expected --image PATH or --connect "
-				       "HOST:PORT");
+				       "expected one of CONFIG, --image PATH "
+				       "and --connect HOST:PORT");
+	if (optind < argc) {
+		rc = build_config(opt.app, argv[optind], image, sizeof(image));
+		if (rc != FX_EXIT_OK)
+			return rc;
+		opt.image = image;
+	}
 	/* A lone --reps below the default minimum lowers the minimum. */
 	if (opt.min_reps > opt.max_reps)
 		opt.min_reps = opt.max_reps;

@@ -767,6 +767,9 @@ bench_run(const struct bench_options *opt, struct bench_result *result)
 		goto out;
 	memcpy(result->host_id, host.id, sizeof(result->host_id));
 	choose_cpus(&s);
+	if (s.def.kind == BDEF_WORKLOAD)
+		snprintf(result->load_cpus, sizeof(result->load_cpus),
+			 "none (workload)");
 	if (opt->connect != NULL) {
 		/* Not ours to pin: say so instead of naming cores. */
 		snprintf(result->image_cpus, sizeof(result->image_cpus),
