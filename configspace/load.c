@@ -730,7 +730,7 @@ load_sections(struct loader *ld, struct fy_node *root, struct fy_node **val)
 		if (get_number(ld, val[KEY_MAX_COMPARTMENTS],
 			       "max_compartments", &v) != 0)
 			return -1;
-		if (v < 1 || v != (int)v)
+		if (v < 1 || v != floor(v))
 			return fail(ld, val[KEY_MAX_COMPARTMENTS],
 				    "expected a whole number of compartments "
 				    "of at least 1");
