@@ -23,7 +23,8 @@ MPK_GT_LINK := -Wl,-T,test/qemu/guest/gatetest.ld
 MPK_GT_BINS := $(MPK_GUEST_DIR)/gatetest-mpk $(MPK_GUEST_DIR)/gatetest-fcall \
 	$(MPK_GUEST_DIR)/gatetest-proc
 MPK_GUEST_BINS := $(MPK_GUEST_DIR)/pkey_basic $(MPK_GT_BINS)
-MPK_GUEST_RUN := $(MPK_GUEST_DIR)/pkey_basic test/qemu/guest/mpk_gatetest.sh \
+MPK_GUEST_RUN := $(MPK_GUEST_DIR)/pkey_basic test/qemu/guest/mpk_hw.sh \
+	test/qemu/guest/mpk_gatetest.sh \
 	test/qemu/guest/mpk_isolation.sh test/qemu/guest/mpk_hardening.sh \
 	test/qemu/guest/mpk_httpd.sh \
 	test/qemu/guest/mpk_kvstore.sh test/qemu/guest/mpk_sqlite.sh \
@@ -75,6 +76,7 @@ mpk-check: mpk-guest mpk-images
 		$(MPK_GT_BINS:%=-f %) \
 		$(foreach i,$(MPK_IMAGES),$(if $(wildcard $(MPK_IMG_DIR)/$(i)/image),-f $(MPK_IMG_DIR)/$(i)/image:/fx/img/$(i))) \
 		$(foreach t,$(MPK_TOOLS),-f $(t):/fx/bin/$(notdir $(t))) \
+		-f $(BUILD)/flexexplore:/fx/bin/flexexplore \
 		-f os/apps/httpd/content:/fx/content $(MPK_GUEST_RUN)
 
 endif
