@@ -89,10 +89,9 @@ add_state(struct strbuf *sb, const struct rp_node *n)
 static const struct rp_node *
 find_name(const struct rp_report *r, const char *name)
 {
-	for (int i = 0; i < r->nnodes; i++)
-		if (strcmp(r->nodes[i].name, name) == 0)
-			return &r->nodes[i];
-	return NULL;
+	int i = rp_node_named(r, name);
+
+	return i >= 0 ? &r->nodes[i] : NULL;
 }
 
 static void

@@ -76,20 +76,9 @@ rp_colour(const struct rp_report *r, double value, char out[8])
 	        {68, 1, 84},   {59, 82, 139},  {33, 145, 140},
 	        {94, 201, 98}, {253, 231, 37},
 	};
-	double lo = 0, hi = 0, t, f;
-	int first = 1, k;
+	double lo = r->vmin, hi = r->vmax, t, f;
+	int k;
 
-	for (int i = 0; i < r->nnodes; i++) {
-		const struct rp_node *n = &r->nodes[i];
-
-		if (!n->has_value)
-			continue;
-		if (first || n->value < lo)
-			lo = n->value;
-		if (first || n->value > hi)
-			hi = n->value;
-		first = 0;
-	}
 	t = hi > lo ? (value - lo) / (hi - lo) : 1;
 	if (strcmp(r->ex.direction, "lower") == 0)
 		t = 1 - t;
@@ -105,9 +94,36 @@ rp_colour(const struct rp_report *r, double value, char out[8])
 int
 rp_node_of(const struct rp_report *r, int64_t config_id)
 {
-	for (int i = 0; i < r->nnodes; i++)
-		if (r->nodes[i].config_id == config_id)
-			return i;
+	if (config_id <= 0 || config_id >= r->nidmap)
+		return -1;
+	return r->idmap[config_id] - 1;
+}
+
+static const struct rp_report *name_report;
+
+static int
+by_name_cmp(const void *pa, const void *pb)
+{
+	return strcmp(name_report->nodes[*(const int *)pa].name,
+	              name_report->nodes[*(const int *)pb].name);
+}
+
+int
+rp_node_named(const struct rp_report *r, const char *name)
+{
+	int lo = 0, hi = r->nnodes - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		int c = strcmp(r->nodes[r->by_name[mid]].name, name);
+
+		if (c == 0)
+			return r->by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return -1;
 }
 
@@ -360,29 +376,24 @@ load_space(struct rp_report *r, const char *spec)
 }
 
 /* Nodes by configuration id: ids are small and dense in one file. */
-struct node_index {
-	int cap;  /* of nodes[] */
-	int *map; /* config id -> node index + 1 */
-	int64_t nmap;
-};
-
 static struct rp_node *
-node_get(struct rp_report *r, int64_t config_id, const char *name,
-         struct node_index *ix)
+node_get(struct rp_report *r, int64_t config_id, const char *name, int *cap)
 {
-	if (config_id < ix->nmap && ix->map[config_id] > 0)
-		return &r->nodes[ix->map[config_id] - 1];
-	if (config_id >= ix->nmap) {
+	int i = rp_node_of(r, config_id);
+
+	if (i >= 0)
+		return &r->nodes[i];
+	if (config_id >= r->nidmap) {
 		int64_t n = 2 * config_id + 64;
 
-		ix->map = xrealloc(ix->map, n * sizeof(int));
-		memset(ix->map + ix->nmap, 0, (n - ix->nmap) * sizeof(int));
-		ix->nmap = n;
+		r->idmap = xrealloc(r->idmap, n * sizeof(int));
+		memset(r->idmap + r->nidmap, 0, (n - r->nidmap) * sizeof(int));
+		r->nidmap = n;
 	}
-	ix->map[config_id] = r->nnodes + 1;
-	if (r->nnodes == ix->cap) {
-		ix->cap = ix->cap ? 2 * ix->cap : 64;
-		r->nodes = xrealloc(r->nodes, ix->cap * sizeof(*r->nodes));
+	r->idmap[config_id] = r->nnodes + 1;
+	if (r->nnodes == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		r->nodes = xrealloc(r->nodes, *cap * sizeof(*r->nodes));
 	}
 	memset(&r->nodes[r->nnodes], 0, sizeof(r->nodes[0]));
 	r->nodes[r->nnodes].config_id = config_id;
@@ -395,7 +406,7 @@ node_get(struct rp_report *r, int64_t config_id, const char *name,
 
 struct decision_arg {
 	struct rp_report *r;
-	struct node_index ix;
+	int cap;
 };
 
 static void
@@ -425,7 +436,7 @@ take_decision(const struct db_decision *d, void *arg)
 {
 	struct decision_arg *a = arg;
 	struct rp_node *n =
-	        node_get(a->r, d->config_id, d->config_name, &a->ix);
+	        node_get(a->r, d->config_id, d->config_name, &a->cap);
 	int was_inferred = n->inferred && n->pass >= 0;
 
 	switch (d->kind) {
@@ -456,7 +467,7 @@ take_decision(const struct db_decision *d, void *arg)
 }
 
 static int
-load_border(struct db *db, struct rp_report *r, struct node_index *ix)
+load_border(struct db *db, struct rp_report *r, int *cap)
 {
 	sqlite3_stmt *st = NULL;
 	struct rp_node *n;
@@ -477,7 +488,7 @@ load_border(struct db *db, struct rp_report *r, struct node_index *ix)
 		                      "max-pass") == 0;
 
 		n = node_get(r, sqlite3_column_int64(st, 0),
-		             (const char *)sqlite3_column_text(st, 1), ix);
+		             (const char *)sqlite3_column_text(st, 1), cap);
 		n->border = max_pass ? 1 : -1;
 		if (n->inferred && n->pass < 0) {
 			n->pass = max_pass;
@@ -583,6 +594,9 @@ count(struct rp_report *r)
 
 /* ---- Order-derived results -------------------------------------------- */
 
+/* Past this many measured nodes, violations are looked for along covers. */
+#define VIOLATION_PAIRS_MAX 3000
+
 static const struct rp_report *sort_report;
 
 static int
@@ -600,27 +614,58 @@ by_rank(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
+/*
+ * The extremes of the nodes @pick selects: the maximal ones (@up) or the
+ * minimal ones, into @out (sorted by by_rank for @up, reversed score
+ * otherwise); returns their number.  Visiting by score means a node
+ * above another is seen first, and a node that is not extreme lies below
+ * (above) an extreme one already found, so each node is only compared
+ * with the extremes: O(nodes x extremes).
+ */
+static int
+extremes(const struct rp_report *r, int (*pick)(const struct rp_node *), int up,
+         int *out)
+{
+	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
+	int n = 0, k = 0;
+
+	for (int i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].parsed && pick(&r->nodes[i]))
+			idx[n++] = i;
+	sort_report = r;
+	qsort(idx, n, sizeof(int), by_rank);
+	for (int j = 0; j < n; j++) {
+		int x = idx[up ? j : n - 1 - j], dominated = 0;
+
+		for (int e = 0; !dominated && e < k; e++)
+			dominated = cs_compare(r->sp, &r->nodes[x].cfg,
+			                       &r->nodes[out[e]].cfg) ==
+			            (up ? CS_LESS : CS_GREATER);
+		if (!dominated)
+			out[k++] = x;
+	}
+	free(idx);
+	return k;
+}
+
+static int
+is_pass(const struct rp_node *n)
+{
+	return n->pass == 1;
+}
+
+static int
+is_miss(const struct rp_node *n)
+{
+	return n->pass == 0;
+}
+
 /* The maximal configurations known to meet the budget, best first. */
 static void
 rank_maximal(struct rp_report *r)
 {
 	r->ranking = xcalloc(r->nnodes + 1, sizeof(int));
-	for (int i = 0; i < r->nnodes; i++) {
-		const struct rp_node *x = &r->nodes[i];
-		int maximal = x->pass == 1 && x->parsed;
-
-		for (int j = 0; maximal && j < r->nnodes; j++) {
-			const struct rp_node *y = &r->nodes[j];
-
-			if (j != i && y->pass == 1 && y->parsed &&
-			    cs_compare(r->sp, &x->cfg, &y->cfg) == CS_LESS)
-				maximal = 0;
-		}
-		if (maximal)
-			r->ranking[r->nranking++] = i;
-	}
-	sort_report = r;
-	qsort(r->ranking, r->nranking, sizeof(int), by_rank);
+	r->nranking = extremes(r, is_pass, 1, r->ranking);
 	for (int k = 0; k < r->nranking; k++)
 		r->nodes[r->ranking[k]].rank = k + 1;
 }
@@ -631,34 +676,57 @@ measured(const struct rp_node *n)
 	return n->has_value && n->kind != DB_FAILED && n->kind != DB_SKIPPED;
 }
 
+static int
+by_score_then_value(const void *pa, const void *pb)
+{
+	const struct rp_node *a = &sort_report->nodes[*(const int *)pa];
+	const struct rp_node *b = &sort_report->nodes[*(const int *)pb];
+
+	if (fabs(a->score - b->score) > SCORE_EPS)
+		return a->score > b->score ? -1 : 1;
+	if (a->value != b->value)
+		return rp_better(sort_report, a->value, b->value) ? -1 : 1;
+	return 0;
+}
+
 /*
  * Pareto set over measured configurations: none other has at least its
  * safety score and a strictly better number, or a strictly higher score
- * and a number at least as good.
+ * and a number at least as good.  One sweep from the safest down, each
+ * score group against the best number of the safer groups.
  */
 static void
 mark_pareto(struct rp_report *r)
 {
-	for (int i = 0; i < r->nnodes; i++) {
-		struct rp_node *x = &r->nodes[i];
-		int dominated = 0;
+	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
+	int n = 0, have_best = 0;
+	double best = 0;
 
-		if (!measured(x))
-			continue;
-		for (int j = 0; !dominated && j < r->nnodes; j++) {
-			const struct rp_node *y = &r->nodes[j];
+	for (int i = 0; i < r->nnodes; i++)
+		if (measured(&r->nodes[i]))
+			idx[n++] = i;
+	sort_report = r;
+	qsort(idx, n, sizeof(int), by_score_then_value);
+	for (int j = 0; j < n;) {
+		int end = j;
+		double top = r->nodes[idx[j]].value; /* best of this group */
 
-			if (j == i || !measured(y))
-				continue;
-			if (y->score >= x->score - SCORE_EPS &&
-			    rp_better(r, y->value, x->value))
-				dominated = 1;
-			else if (y->score > x->score + SCORE_EPS &&
-			         !rp_better(r, x->value, y->value))
-				dominated = 1;
+		while (end < n && fabs(r->nodes[idx[end]].score -
+		                       r->nodes[idx[j]].score) <= SCORE_EPS)
+			end++;
+		for (int k = j; k < end; k++) {
+			struct rp_node *x = &r->nodes[idx[k]];
+
+			x->pareto =
+			        !rp_better(r, top, x->value) &&
+			        (!have_best || rp_better(r, x->value, best));
 		}
-		x->pareto = !dominated;
+		if (!have_best || rp_better(r, top, best))
+			best = top;
+		have_best = 1;
+		j = end;
 	}
+	free(idx);
 }
 
 /* hi is better than lo beyond their intervals (medians when none). */
@@ -676,32 +744,134 @@ clearly_better(const struct rp_report *r, const struct rp_node *hi,
 }
 
 static void
-find_violations(struct rp_report *r)
+add_violation(struct rp_report *r, int lo, int hi, int *cap)
 {
-	int cap = 0;
+	if (r->nviolations == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		r->violations =
+		        xrealloc(r->violations, *cap * sizeof(*r->violations));
+	}
+	r->violations[r->nviolations].lo = lo;
+	r->violations[r->nviolations++].hi = hi;
+}
 
+/* Nodes by their rank in the space (an open-addressing hash). */
+struct rank_map {
+	uint64_t *keys;
+	int *vals; /* node index + 1; 0 empty */
+	size_t mask;
+};
+
+static void
+rank_map_init(struct rank_map *m, const struct rp_report *r)
+{
+	size_t size = 64;
+
+	while (size < 2 * (size_t)r->nnodes)
+		size *= 2;
+	m->keys = xcalloc(size, sizeof(*m->keys));
+	m->vals = xcalloc(size, sizeof(*m->vals));
+	m->mask = size - 1;
 	for (int i = 0; i < r->nnodes; i++) {
-		const struct rp_node *lo = &r->nodes[i];
+		uint64_t k;
+		size_t h;
 
-		if (!measured(lo) || !lo->parsed)
+		if (!r->nodes[i].parsed)
 			continue;
-		for (int j = 0; j < r->nnodes; j++) {
-			const struct rp_node *hi = &r->nodes[j];
+		k = cs_rank(r->sp, &r->nodes[i].cfg);
+		for (h = (k * 0x9e3779b97f4a7c15ULL) & m->mask; m->vals[h];
+		     h = (h + 1) & m->mask)
+			;
+		m->keys[h] = k;
+		m->vals[h] = i + 1;
+	}
+}
 
-			if (j == i || !measured(hi) || !hi->parsed ||
-			    cs_compare(r->sp, &lo->cfg, &hi->cfg) != CS_LESS ||
-			    !clearly_better(r, hi, lo))
-				continue;
-			if (r->nviolations == cap) {
-				cap = cap ? 2 * cap : 16;
-				r->violations =
-				        xrealloc(r->violations,
-				                 cap * sizeof(*r->violations));
-			}
-			r->violations[r->nviolations].lo = i;
-			r->violations[r->nviolations++].hi = j;
+static int
+rank_map_get(const struct rank_map *m, const struct rp_report *r,
+             const struct cs_config *cfg)
+{
+	uint64_t k = cs_rank(r->sp, cfg);
+
+	for (size_t h = (k * 0x9e3779b97f4a7c15ULL) & m->mask; m->vals[h];
+	     h = (h + 1) & m->mask)
+		if (m->keys[h] == k)
+			return m->vals[h] - 1;
+	return -1;
+}
+
+static void
+rank_map_free(struct rank_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+struct cover_arg {
+	struct rp_report *r;
+	const struct rank_map *map;
+	int lo;
+	int *cap;
+	int edges; /* collect edges (1) or violations (0) */
+};
+
+static int
+visit_cover(const struct cs_config *cfg, void *arg)
+{
+	struct cover_arg *a = arg;
+	struct rp_report *r = a->r;
+	int hi = rank_map_get(a->map, r, cfg);
+
+	if (hi < 0)
+		return 0;
+	if (a->edges) {
+		if (r->nedges == *a->cap) {
+			*a->cap = *a->cap ? 2 * *a->cap : 64;
+			r->edges =
+			        xrealloc(r->edges, *a->cap * sizeof(*r->edges));
+		}
+		r->edges[r->nedges].lo = a->lo;
+		r->edges[r->nedges++].hi = hi;
+	} else if (measured(&r->nodes[hi]) &&
+	           clearly_better(r, &r->nodes[hi], &r->nodes[a->lo])) {
+		add_violation(r, a->lo, hi, a->cap);
+	}
+	return 0;
+}
+
+/*
+ * Every measured pair where the safer one is clearly better.  Past
+ * VIOLATION_PAIRS_MAX measured nodes, only covering pairs of the space.
+ */
+static void
+find_violations(struct rp_report *r, const struct rank_map *map)
+{
+	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
+	int n = 0, cap = 0;
+
+	for (int i = 0; i < r->nnodes; i++)
+		if (measured(&r->nodes[i]) && r->nodes[i].parsed)
+			idx[n++] = i;
+	r->violations_by_covers = n > VIOLATION_PAIRS_MAX;
+	for (int a = 0; a < n; a++) {
+		const struct rp_node *lo = &r->nodes[idx[a]];
+
+		if (r->violations_by_covers) {
+			struct cover_arg arg = {r, map, idx[a], &cap, 0};
+
+			cs_upper_covers(r->sp, &lo->cfg, visit_cover, &arg);
+			continue;
+		}
+		for (int b = 0; b < n; b++) {
+			const struct rp_node *hi = &r->nodes[idx[b]];
+
+			if (b != a &&
+			    cs_compare(r->sp, &lo->cfg, &hi->cfg) == CS_LESS &&
+			    clearly_better(r, hi, lo))
+				add_violation(r, idx[a], idx[b], &cap);
 		}
 	}
+	free(idx);
 }
 
 static int
@@ -772,7 +942,7 @@ rp_hasse(const struct rp_report *r, const char *member,
 static void
 choose_drawn(struct rp_report *r)
 {
-	int n = 0;
+	int *minimal, nmin, n = 0;
 
 	for (int i = 0; i < r->nnodes; i++)
 		n += r->nodes[i].parsed;
@@ -787,63 +957,108 @@ choose_drawn(struct rp_report *r)
 		r->nodes[r->ranking[k]].drawn = 1;
 		r->ndrawn++;
 	}
-	for (int i = 0; i < r->nnodes && r->ndrawn < RP_DRAW_MAX; i++) {
-		struct rp_node *x = &r->nodes[i];
-		int minimal = x->pass == 0 && x->parsed && !x->drawn;
-
-		for (int j = 0; minimal && j < r->nnodes; j++)
-			if (j != i && r->nodes[j].pass == 0 &&
-			    r->nodes[j].parsed &&
-			    cs_compare(r->sp, &r->nodes[j].cfg, &x->cfg) ==
-			            CS_LESS)
-				minimal = 0;
-		if (minimal) {
-			x->drawn = 1;
-			r->ndrawn++;
-		}
+	minimal = xcalloc(r->nnodes + 1, sizeof(int));
+	nmin = extremes(r, is_miss, 0, minimal);
+	for (int k = 0; k < nmin && r->ndrawn < RP_DRAW_MAX; k++) {
+		r->nodes[minimal[k]].drawn = 1;
+		r->ndrawn++;
 	}
+	free(minimal);
 }
 
 /* Layers: the longest chain of covers below each node. */
 static void
 assign_layers(struct rp_report *r, const struct rp_edge *edges, int nedges)
 {
-	int changed = 1;
+	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
+	int *first = xcalloc(r->nnodes + 2, sizeof(int));
+	int *by_hi = xcalloc(nedges + 1, sizeof(int));
+	int *fill;
 
+	/* Edges grouped by their upper end, nodes from the least safe up. */
+	for (int e = 0; e < nedges; e++)
+		first[edges[e].hi + 1]++;
 	for (int i = 0; i < r->nnodes; i++)
+		first[i + 1] += first[i];
+	fill = xmalloc((r->nnodes + 1) * sizeof(int));
+	memcpy(fill, first, (r->nnodes + 1) * sizeof(int));
+	for (int e = 0; e < nedges; e++)
+		by_hi[fill[edges[e].hi]++] = e;
+	for (int i = 0; i < r->nnodes; i++) {
+		idx[i] = i;
 		r->nodes[i].layer = 0;
-	while (changed) {
-		changed = 0;
-		for (int e = 0; e < nedges; e++) {
-			struct rp_node *lo = &r->nodes[edges[e].lo];
-			struct rp_node *hi = &r->nodes[edges[e].hi];
+	}
+	sort_report = r;
+	qsort(idx, r->nnodes, sizeof(int), by_score_desc);
+	for (int k = r->nnodes - 1; k >= 0; k--) {
+		struct rp_node *hi = &r->nodes[idx[k]];
 
-			if (hi->layer < lo->layer + 1) {
-				hi->layer = lo->layer + 1;
-				changed = 1;
-			}
+		for (int j = first[idx[k]]; j < first[idx[k] + 1]; j++) {
+			int lo = edges[by_hi[j]].lo;
+
+			if (hi->layer < r->nodes[lo].layer + 1)
+				hi->layer = r->nodes[lo].layer + 1;
 		}
 	}
+	free(idx);
+	free(first);
+	free(fill);
+	free(by_hi);
 }
 
 static void
 derive(struct rp_report *r)
 {
-	char *member = xcalloc(r->nnodes + 1, 1);
-	int nparsed = 0;
+	struct rank_map map;
+	int nparsed = 0, cap = 0;
 
 	rank_maximal(r);
 	mark_pareto(r);
-	find_violations(r);
+	rank_map_init(&map, r);
+	find_violations(r, &map);
 	choose_drawn(r);
 	for (int i = 0; i < r->nnodes; i++)
 		nparsed += r->nodes[i].parsed;
-	for (int i = 0; i < r->nnodes; i++)
-		member[i] = nparsed <= HASSE_MAX ? r->nodes[i].parsed
-		                                 : r->nodes[i].drawn;
-	r->nedges = rp_hasse(r, member, &r->edges);
-	free(member);
+	if (nparsed <= HASSE_MAX) {
+		char *member = xcalloc(r->nnodes + 1, 1);
+
+		for (int i = 0; i < r->nnodes; i++)
+			member[i] = r->nodes[i].parsed;
+		r->nedges = rp_hasse(r, member, &r->edges);
+		free(member);
+	} else {
+		/* Covers of the space between named nodes. */
+		r->covers_in_space = 1;
+		for (int i = 0; i < r->nnodes; i++) {
+			struct cover_arg arg = {r, &map, i, &cap, 1};
+
+			if (r->nodes[i].parsed)
+				cs_upper_covers(r->sp, &r->nodes[i].cfg,
+				                visit_cover, &arg);
+		}
+	}
+	rank_map_free(&map);
 	assign_layers(r, r->edges, r->nedges);
+}
+
+static void
+index_nodes(struct rp_report *r)
+{
+	r->by_name = xcalloc(r->nnodes + 1, sizeof(int));
+	for (int i = 0; i < r->nnodes; i++) {
+		const struct rp_node *n = &r->nodes[i];
+
+		r->by_name[i] = i;
+		if (!n->has_value || n->kind == DB_FAILED)
+			continue;
+		if (!r->has_range || n->value < r->vmin)
+			r->vmin = n->value;
+		if (!r->has_range || n->value > r->vmax)
+			r->vmax = n->value;
+		r->has_range = 1;
+	}
+	name_report = r;
+	qsort(r->by_name, r->nnodes, sizeof(int), by_name_cmp);
 }
 
 /* ---- Loading ----------------------------------------------------------- */
@@ -870,8 +1085,7 @@ rp_load(struct db *db, int64_t id, const char *spec, struct rp_report *r)
 		return rc;
 
 	rc = db_decision_each(db, id, take_decision, &a) < 0 ||
-	     load_border(db, r, &a.ix) != 0;
-	free(a.ix.map);
+	     load_border(db, r, &a.cap) != 0;
 	if (rc != 0)
 		return FX_EXIT_ENV;
 
@@ -890,6 +1104,7 @@ rp_load(struct db *db, int64_t id, const char *spec, struct rp_report *r)
 			          n->name, r->space_used, msg);
 	}
 	count(r);
+	index_nodes(r);
 	derive(r);
 	return FX_EXIT_OK;
 }
@@ -919,5 +1134,7 @@ rp_free(struct rp_report *r)
 	free(r->ranking);
 	free(r->edges);
 	free(r->violations);
+	free(r->idmap);
+	free(r->by_name);
 	memset(r, 0, sizeof(*r));
 }

@@ -88,6 +88,13 @@ struct rp_report {
 	struct rp_violation *violations;
 	int nviolations;
 	struct rp_counts counts;
+	int violations_by_covers; /* too many measured: covers checked */
+	int covers_in_space;      /* too many nodes: space covers only */
+	int *idmap;               /* config id -> node index + 1 */
+	int64_t nidmap;
+	int *by_name; /* node indices sorted by name */
+	int has_range;
+	double vmin, vmax; /* of the measured values */
 	int ndrawn;
 	int drawn_partial; /* only the border region is drawn */
 };
@@ -118,6 +125,8 @@ double rp_percent(const struct rp_report *r, double value);
 void rp_add_number(struct strbuf *sb, double v);
 /** The node of @config_id, or -1. */
 int rp_node_of(const struct rp_report *r, int64_t config_id);
+/** The node named @name, or -1. */
+int rp_node_named(const struct rp_report *r, const char *name);
 /** The mechanisms in the host description JSON, NULL-terminated. */
 char **rp_host_mechanisms(struct db *db, const char *description);
 void rp_strv_free(char **v);
