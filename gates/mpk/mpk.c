@@ -172,8 +172,8 @@ mpk_stack_ensure(int comp)
 	if (mpk_sp[comp] != 0)
 		return;
 	base = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-		    -1, 0);
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1,
+		    0);
 	if (base == MAP_FAILED)
 		plat_panic("mpk: no memory for a stack of compartment '%s': %s",
 			   mpk_page.t.img->compartments[comp].name,
@@ -251,8 +251,8 @@ gate_rt_start(const struct gate_image *img)
 	if (mprotect(&mpk_page, sizeof(mpk_page), PROT_READ) != 0)
 		plat_panic("mpk: cannot make the gate table read-only: %s",
 			   strerror(errno));
-	plat_debug("mpk: %d compartments, shared key %d",
-		   img->ncompartments, mpk_page.t.shared_key);
+	plat_debug("mpk: %d compartments, shared key %d", img->ncompartments,
+		   mpk_page.t.shared_key);
 
 	mpk_started = 1;
 	mark = gate_rt_frame();

@@ -39,10 +39,10 @@
  * so no compartment can forge an entry.
  */
 struct mpk_table {
-	uint32_t ncomp;		/* compartments; valid indexes are < ncomp */
+	uint32_t ncomp; /* compartments; valid indexes are < ncomp */
 	uint32_t pkru[GATE_MAX_COMPARTMENTS]; /* PKRU value of each */
-	int key[GATE_MAX_COMPARTMENTS];	       /* its protection key */
-	int shared_key;			       /* key of the gate arenas */
+	int key[GATE_MAX_COMPARTMENTS];	      /* its protection key */
+	int shared_key;			      /* key of the gate arenas */
 	int nfunctions;
 	const struct gate_function *functions;
 	const struct gate_image *img;

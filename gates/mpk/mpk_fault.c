@@ -74,7 +74,7 @@ mpk_report(int sig, const siginfo_t *si, const ucontext_t *uc)
 	plat_safe_puts(msg, sizeof(msg), &n, plat_signal_name(sig));
 	plat_safe_puts(msg, sizeof(msg), &n, ": ");
 	plat_safe_puts(msg, sizeof(msg), &n,
-		       err & PF_INSN    ? "jump"
+		       err & PF_INSN	? "jump"
 		       : err & PF_WRITE ? "write"
 					: "read");
 	plat_safe_puts(msg, sizeof(msg), &n, " at ");

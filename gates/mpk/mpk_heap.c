@@ -64,12 +64,11 @@ mpk_heap_owner(const void *addr)
 /* Chunk sizes (header included): steps of 16 up to 256, then four steps
  * per doubling up to MPK_HEAP_LARGE. */
 static const uint32_t mpk_class_size[] = {
-	16,    32,    48,    64,    80,    96,    112,   128,   144,
-	160,   176,   192,   208,   224,   240,   256,   320,   384,
-	448,   512,   640,   768,   896,   1024,  1280,  1536,  1792,
-	2048,  2560,  3072,  3584,  4096,  5120,  6144,  7168,  8192,
-	10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768, 40960,
-	49152, 57344, 65536,
+	16,    32,    48,    64,    80,	   96,	  112,	 128,	144,   160,
+	176,   192,   208,   224,   240,   256,	  320,	 384,	448,   512,
+	640,   768,   896,   1024,  1280,  1536,  1792,	 2048,	2560,  3072,
+	3584,  4096,  5120,  6144,  7168,  8192,  10240, 12288, 14336, 16384,
+	20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536,
 };
 #define MPK_NCLASS (sizeof(mpk_class_size) / sizeof(mpk_class_size[0]))
 
@@ -235,8 +234,8 @@ mpk_alloc_large(int hi, size_t n)
 
 	if (n > SIZE_MAX / 2)
 		goto nomem;
-	c = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
 	if (c == MAP_FAILED)
 		goto nomem;
 	if (h->key != 0 &&
@@ -405,8 +404,7 @@ realloc(void *old, size_t n)
 	int hi;
 
 	if (old == NULL)
-		return mpk_alloc(mpk_heap_for(__builtin_return_address(0)),
-				 n);
+		return mpk_alloc(mpk_heap_for(__builtin_return_address(0)), n);
 	if (n == 0) {
 		mpk_free(old);
 		return NULL;
@@ -433,8 +431,7 @@ reallocarray(void *old, size_t nmemb, size_t size)
 		return NULL;
 	}
 	if (old == NULL)
-		return mpk_alloc(mpk_heap_for(__builtin_return_address(0)),
-				 n);
+		return mpk_alloc(mpk_heap_for(__builtin_return_address(0)), n);
 	return realloc(old, n);
 }
 
@@ -477,8 +474,7 @@ memalign(size_t align, size_t n)
 void *
 valloc(size_t n)
 {
-	return mpk_memalign(mpk_heap_for(__builtin_return_address(0)), 4096,
-			    n);
+	return mpk_memalign(mpk_heap_for(__builtin_return_address(0)), 4096, n);
 }
 
 void *

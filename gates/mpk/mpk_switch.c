@@ -34,8 +34,7 @@ _Static_assert(MPK_CORE == 24, "the switch hard-codes MPK_CORE");
 /* The stack the violation path runs on, whatever stack it came from. */
 char mpk_fail_stack[16384] __attribute__((aligned(16)));
 
-__asm__(
-	".text\n"
+__asm__(".text\n"
 	".globl mpk_switch\n"
 	".type mpk_switch, @function\n"
 	".p2align 4\n"

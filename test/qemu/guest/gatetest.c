@@ -50,7 +50,7 @@ volatile long b_secret B_DATA = 2;
 struct add_args {
 	long x;
 	long ret;
-	void *local;	/* where the callee's stack was */
+	void *local;   /* where the callee's stack was */
 	uint32_t pkru; /* the callee's PKRU (mpk) */
 };
 
@@ -65,8 +65,8 @@ struct alloc_args {
 
 /* Registers the probe saw at entry, then the caller's after return. */
 struct regs_args {
-	uint64_t after[6];   /* rbx rbp r12 r13 r14 r15 of the caller */
-	uint64_t entry[13];  /* rbx rbp r12-r15 rsi rdx rcx r8-r11 */
+	uint64_t after[6];  /* rbx rbp r12 r13 r14 r15 of the caller */
+	uint64_t entry[13]; /* rbx rbp r12-r15 rsi rdx rcx r8-r11 */
 };
 
 static inline uint32_t
