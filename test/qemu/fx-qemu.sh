@@ -85,9 +85,9 @@ mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,fx/tests}
 # copy_libs FILE: copy the shared libraries FILE needs (and the loader) to
 # the same paths in the guest.  Static files and scripts need none.
 copy_libs() {
-	local lib
-	file -L "$1" 2>/dev/null | grep -q 'dynamically linked' || return 0
-	ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+	local lib libs
+	libs=$(ldd "$1" 2>/dev/null) || return 0 # static, or a script
+	echo "$libs" | grep -oE '/[^ ]+' | while read -r lib; do
 		[ -e "$root$lib" ] && continue
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
