@@ -36,4 +36,4 @@ done < <(grep '^FX-RESULT ' "$T/qemu")
 [ "$n" -gt 0 ] && ! grep -q '^fx-qemu: ' "$T/qemu" && ! grep -q 'FX-RESULT .* missing$' "$T/qemu"
 _report $? "make mpk-check booted and ran every program (make exit $rc)"
 [ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/qemu" | tail -n 30
-grep -E '^(FX-TIME|gate round trip)' "$T/qemu" | sed 's/^/# /'
+grep -E '^(FX-TIME|gate round trip|isolation [a-z]+ gate_ns)' "$T/qemu" | sed 's/^/# /'

@@ -15,7 +15,9 @@
  *	bench	    prints "gate round trip MECH NS ns" (median of 5 runs)
  * Cases that must be stopped (the guest script checks the message):
  *	read, write  compartment a reads / writes b's private data
- *	jump	     a calls into b's code without a gate
+ *	jump	     a calls into b's code without a gate (which then reads
+ *		     b's data)
+ *	jumpdata     a jumps into b's private data
  *	heap	     a reads a block b allocated
  *	gadget	     (mpk) a jumps to the gate's wrpkru with PKRU 0 in eax
  */
@@ -444,6 +446,12 @@ gt_main(void)
 	} else if (strcmp(c, "jump") == 0) {
 		printf("a calls b's code without a gate\n");
 		printf("got %ld: nothing stopped it\n", b_touch());
+	} else if (strcmp(c, "jumpdata") == 0) {
+		void (*fn)(void) = (void (*)(void))(uintptr_t)&b_secret;
+
+		printf("a jumps into b's data\n");
+		fn();
+		printf("came back: nothing stopped it\n");
 	} else if (strcmp(c, "heap") == 0) {
 		mark = gate_rt_frame();
 		al = gate_rt_alloc(sizeof(*al));

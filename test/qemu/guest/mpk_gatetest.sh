@@ -18,13 +18,14 @@ done
 
 # Offences: each must be stopped by SIGSEGV (139) with a message that
 # names the offender 'a' and the victim 'b'.
-for c in read write jump heap; do
+for c in read write jump jumpdata heap; do
 	$img --case=$c >/tmp/gt.out 2>&1
 	rc=$?
 	sed 's/^/  /' /tmp/gt.out
 	case $c in
 	read | jump) what=read region='(data|heap)' ;;
 	write) what=write region=data ;;
+	jumpdata) what=jump region=data ;;
 	heap) what=read region=heap ;;
 	esac
 	[ $rc -eq 139 ]
