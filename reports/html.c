@@ -17,8 +17,10 @@
 #define BORDER_COLOUR "#e36209"
 #define MARK_COLOUR "#bf8700"
 
-#define NODE_GAP 36  /* horizontal room per node in the widest layer */
-#define LAYER_GAP 74 /* vertical distance between layers */
+#define NODE_GAP 36 /* horizontal room per node in the widest layer */
+#define NODE_GAP_MIN 16
+#define DRAW_WIDTH 1120 /* what fits the page before the gap shrinks */
+#define LAYER_GAP 74    /* vertical distance between layers */
 #define BARYCENTER_SWEEPS 6
 
 static void
@@ -342,15 +344,26 @@ add_tables(struct strbuf *sb, const struct rp_report *r)
 		sb_adds(sb, "<p>No configuration meets the budget.</p>\n");
 }
 
+/* Past this many rows the page lists the first ones and points to CSV. */
+#define ALL_ROWS_MAX 5000
+
 static void
 add_all_table(struct strbuf *sb, const struct rp_report *r)
 {
+	int n = r->nnodes < ALL_ROWS_MAX ? r->nnodes : ALL_ROWS_MAX;
+
 	sb_addf(sb,
-	        "<h2>Every configuration the exploration named "
-	        "(%d)</h2>\n<details><summary>show the table</summary>\n",
+	        "<h2>Every configuration the exploration named (%d)</h2>\n"
+	        "<details><summary>show the table</summary>\n",
 	        r->nnodes);
+	if (n < r->nnodes)
+		sb_addf(sb,
+		        "<p class=\"note\">The first %d in the order of the "
+		        "exploration's decisions; --csv and --json have all "
+		        "of them.</p>\n",
+		        n);
 	add_table_head(sb, r, "all", 1);
-	for (int i = 0; i < r->nnodes; i++)
+	for (int i = 0; i < n; i++)
 		add_row(sb, r, &r->nodes[i], 1);
 	sb_adds(sb, "</tbody></table>\n</details>\n");
 }
@@ -366,6 +379,8 @@ struct layout {
 	struct rp_edge *edges;
 	int nedges;
 	double width, height;
+	double radius; /* of a node */
+	double gap;    /* between nodes of the widest layer */
 };
 
 static const struct layout *sort_layout;
@@ -426,6 +441,7 @@ layout_init(struct layout *L, const struct rp_report *r)
 {
 	char *member = xcalloc(r->nnodes + 1, 1);
 	int changed = 1, k = 0;
+	double gap;
 
 	memset(L, 0, sizeof(*L));
 	L->n = r->nnodes;
@@ -467,7 +483,11 @@ layout_init(struct layout *L, const struct rp_report *r)
 	k = 0;
 	for (int l = 0; l < L->nlayers; l++)
 		k = L->count[l] > k ? L->count[l] : k;
-	L->width = fmax(640, k * NODE_GAP + 80);
+	/* Wide layers get narrower gaps and smaller nodes, down to a floor. */
+	gap = fmax(NODE_GAP_MIN, fmin(NODE_GAP, (DRAW_WIDTH - 80.0) / k));
+	L->radius = fmax(5, fmin(9, gap / 4));
+	L->gap = gap;
+	L->width = fmax(640, k * gap + 80);
 	L->height = L->nlayers * LAYER_GAP + 40;
 }
 
@@ -591,20 +611,24 @@ add_hasse(struct strbuf *sb, const struct rp_report *r)
 		sb_addf(sb, "<g class=\"node%s\">",
 		        n->rank ? " recommended" : "");
 		add_tooltip(sb, r, n);
+		/* The rank beside the ring while there is room for it. */
 		if (n->rank > 0)
 			sb_addf(sb,
-			        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"15\" "
+			        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" "
 			        "fill=\"none\" stroke=\"" MARK_COLOUR "\" "
-			        "stroke-width=\"3\"/><text x=\"%.1f\" "
-			        "y=\"%.1f\" font-size=\"12\" "
+			        "stroke-width=\"3\"/>",
+			        x, y, L.radius + 6);
+		if (n->rank > 0 && L.gap >= 28)
+			sb_addf(sb,
+			        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
 			        "font-weight=\"bold\" fill=\"" MARK_COLOUR
 			        "\">%d</text>",
-			        x, y, x + 15, y - 12, n->rank);
+			        x + L.radius + 5, y - L.radius - 3, n->rank);
 		sb_addf(sb,
 		        "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" "
-		        "r=\"9\" fill=\"%s\" stroke=\"%s\" "
+		        "r=\"%.1f\" fill=\"%s\" stroke=\"%s\" "
 		        "stroke-width=\"2.5\"%s/></g>\n",
-		        x, y, fill, pass_colour(n),
+		        x, y, L.radius, fill, pass_colour(n),
 		        n->inferred ? " stroke-dasharray=\"3 2\"" : "");
 	}
 	sb_adds(sb, "</svg>\n");

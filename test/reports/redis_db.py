@@ -21,6 +21,17 @@ independently of the engine.
       db/schema.sql when new): every configuration evaluated with the
       CSV's number times SCALE, or skipped when its mechanism is SKIP.
       SPACE_*_JSON are `flexexplore space --json` and `--list --json`.
+
+  redis_db.py synth DB SPEC SPACE_SUMMARY_JSON SPACE_LIST_JSON \
+          --budget B [--every N]
+      an exhaustive exploration of any space with a planted monotone
+      cost: a configuration's value is 1000 * (1 - score / 200), so it
+      meets budget B exactly when its score is at most 200 * (1 - B/1000);
+      with --every N only every N-th configuration is written
+
+  redis_db.py synth-expect SPACE_LIST_JSON --budget B [--every N] [--misses]
+      the maximal passing (minimal missing) configurations of that
+      exploration, computed with this script's own order
 """
 import argparse
 import csv
@@ -47,24 +58,33 @@ def canonical(compartments, hardened):
     return name
 
 
+MECHANISMS = ["none", "fcall", "mpk", "proc"]  # weakest first
+
+
 def parse(name):
-    """(list of frozensets of components, frozenset of hardened)."""
-    hard = frozenset()
+    """(list of frozensets of components, mechanism strength, frozenset
+    of (component, option) pairs)."""
+    hard = set()
     if "/" in name:
         name, h = name.split("/", 1)
-        hard = frozenset(x.split("=")[0] for x in h.split(","))
-    name = name.split("@")[0]
+        for part in h.split(","):
+            comp, opts = part.split("=")
+            hard |= {(comp, o) for o in opts.split("+")}
+    mech = "none"
+    if "@" in name:
+        name, mech = name.split("@")
     blocks = [frozenset(b.split("+")) for b in name.split("|")]
-    return blocks, hard
+    return blocks, MECHANISMS.index(mech), frozenset(hard)
 
 
 def leq(a, b):
-    """a is at most as safe as b: every block of b inside a block of a
-    (b refines a) and a's hardening inside b's."""
-    ablocks, ahard = parse(a)
-    bblocks, bhard = parse(b)
+    """a is at most as safe as b: b's partition refines a's (every block
+    of b inside a block of a), b's mechanism is at least as strong, and
+    a's hardening is inside b's."""
+    ablocks, amech, ahard = parse(a)
+    bblocks, bmech, bhard = parse(b)
     refines = all(any(bb <= ab for ab in ablocks) for bb in bblocks)
-    return refines and ahard <= bhard
+    return refines and amech <= bmech and ahard <= bhard
 
 
 def rows(path, metric):
@@ -178,6 +198,73 @@ def build(a):
     print(exp)
 
 
+def synth_expect(a):
+    """Maximal passing and minimal missing configurations of the planted
+    cost, from the listing alone."""
+    with open(a.list) as f:
+        listing = json.load(f)
+    names = [c["name"] for i, c in enumerate(listing) if i % a.every == 0]
+    score = {c["name"]: c["score"] for c in listing}
+    ok = {n: 1000 * (1 - score[n] / 200) >= a.budget for n in names}
+    passing = [n for n in names if ok[n]]
+    missing = [n for n in names if not ok[n]]
+    if a.misses:
+        out = [x for x in missing
+               if not any(x != y and leq(y, x) for y in missing)]
+    else:
+        out = [x for x in passing
+               if not any(x != y and leq(x, y) for y in passing)]
+    for n in sorted(out):
+        print(n)
+
+
+def synth(a):
+    new = not os.path.exists(a.db)
+    db = sqlite3.connect(a.db)
+    if new:
+        with open(SCHEMA) as f:
+            db.executescript(f.read())
+        db.execute("PRAGMA user_version = 1")
+    with open(a.summary) as f:
+        summary = json.load(f)
+    with open(a.list) as f:
+        listing = json.load(f)
+    db.execute("INSERT INTO hosts (fingerprint, description, first_seen) "
+               "VALUES ('synth', '{}', ?)", (NOW,))
+    db.execute("INSERT INTO revisions (revision, first_seen) VALUES "
+               "('sim:planted', ?)", (NOW,))
+    db.execute("INSERT INTO spaces (name, digest, path, first_seen) VALUES "
+               "(?, ?, ?, ?)", (summary["name"], summary["digest"],
+                                os.path.abspath(a.spec), NOW))
+    db.execute(
+        "INSERT INTO explorations (key, app, space_id, evaluator, "
+        "revision_id, toolchain, host_id, metric, direction, budget, "
+        "budget_value, baseline, strategy, space_size, status, started, "
+        "finished) VALUES ('synth', ?, 1, 'sim', 1, 'sim', 1, 'cost', "
+        "'higher', ?, ?, 1000, 'exhaustive', ?, 'finished', ?, ?)",
+        (summary["name"], str(a.budget), a.budget, summary["count"], NOW,
+         NOW))
+    seq = 0
+    for i, c in enumerate(listing):
+        if i % a.every:
+            continue
+        seq += 1
+        head = c["name"].split("/")[0]
+        mech = head.split("@")[1] if "@" in head else "none"
+        db.execute("INSERT INTO configurations (id, space_id, space_name, "
+                   "name, hash, compartments, mechanism, score) VALUES "
+                   "(?, 1, ?, ?, ?, ?, ?, ?)",
+                   (seq, summary["name"], c["name"], c["hash"],
+                    head.count("|") + 1, mech, c["score"]))
+        v = 1000 * (1 - c["score"] / 200)
+        db.execute("INSERT INTO decisions (exploration_id, seq, config_id, "
+                   "kind, pass, value, ci_low, ci_high, samples, created) "
+                   "VALUES (1, ?, ?, 'evaluated', ?, ?, ?, ?, 1, ?)",
+                   (seq, seq, int(v >= a.budget), v, v - 1, v + 1, NOW))
+    db.commit()
+    print(seq)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -199,8 +286,22 @@ def main():
     b.add_argument("--budget", type=float, default=500000)
     b.add_argument("--scale", type=float, default=1.0)
     b.add_argument("--skip")
+    y = sub.add_parser("synth")
+    for x in ("db", "spec", "summary", "list"):
+        y.add_argument(x)
+    y.add_argument("--budget", type=float, required=True)
+    y.add_argument("--every", type=int, default=1)
+    z = sub.add_parser("synth-expect")
+    z.add_argument("list")
+    z.add_argument("--budget", type=float, required=True)
+    z.add_argument("--every", type=int, default=1)
+    z.add_argument("--misses", action="store_true")
     a = p.parse_args()
-    if a.cmd == "expect":
+    if a.cmd == "synth-expect":
+        synth_expect(a)
+    elif a.cmd == "synth":
+        synth(a)
+    elif a.cmd == "expect":
         f = minimal_misses if a.misses else maximal
         for n in f(a.csv, a.metric, a.budget, a.scale, a.no_mpk):
             print(n)
