@@ -22,7 +22,8 @@ MPK_GT_DEPS := test/qemu/guest/gatetest.c test/qemu/guest/gatetest.ld \
 MPK_GT_LINK := -Wl,-T,test/qemu/guest/gatetest.ld
 MPK_GT_BINS := $(MPK_GUEST_DIR)/gatetest-mpk $(MPK_GUEST_DIR)/gatetest-fcall \
 	$(MPK_GUEST_DIR)/gatetest-proc
-MPK_GUEST_BINS := $(MPK_GUEST_DIR)/pkey_basic $(MPK_GT_BINS)
+MPK_GUEST_BINS := $(MPK_GUEST_DIR)/pkey_basic $(MPK_GT_BINS) \
+	$(MPK_GUEST_DIR)/heap_stress
 MPK_GUEST_RUN := $(MPK_GUEST_DIR)/pkey_basic test/qemu/guest/mpk_hw.sh \
 	test/qemu/guest/mpk_gatetest.sh \
 	test/qemu/guest/mpk_isolation.sh test/qemu/guest/mpk_hardening.sh \
@@ -49,6 +50,13 @@ $(MPK_GUEST_DIR)/pkey_basic: test/qemu/guest/pkey_basic.c
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
 	$(Q)$(CC) $(MPK_GUEST_CFLAGS) -static -o $@ $<
+
+# The allocator alone, on the host (it needs no protection keys).
+$(MPK_GUEST_DIR)/heap_stress: test/qemu/guest/heap_stress.c \
+		gates/mpk/mpk_heap.c gates/mpk/mpk.h
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(MPK_GUEST_CFLAGS) -o $@ $< gates/mpk/mpk_heap.c -lpthread
 
 $(MPK_GUEST_DIR)/gatetest-mpk: $(MPK_GT_DEPS) $(MPK_RT_SRCS) gates/mpk/mpk.h
 	@mkdir -p $(dir $@)
