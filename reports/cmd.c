@@ -54,6 +54,7 @@ struct report_opts {
 	const char *app, *spec, *db;
 	int64_t id, against;
 	int compare;
+	int top;
 	const char *out[OUT_COUNT];
 };
 
@@ -117,6 +118,18 @@ parse_opts(int argc, char **argv, struct report_opts *o)
 				        optarg);
 			o->compare = 1;
 			break;
+		case 'n': {
+			unsigned long long v;
+
+			if (fx_parse_u64(optarg, &v) != 0 || v > 1000000)
+				return cli_usage_error(
+				        "report",
+				        "--top wants a number of lines, not "
+				        "'%s'",
+				        optarg);
+			o->top = (int)v;
+			break;
+		}
 		case 'H':
 			o->out[OUT_HTML] = optarg;
 			break;
@@ -203,7 +216,8 @@ write_outputs(const struct report_opts *o, const struct rp_report *r)
 	if (rc == FX_EXIT_OK && !any_stdout)
 		rc = rp_text(r, stdout,
 		             isatty(STDOUT_FILENO) &&
-		                     getenv("NO_COLOR") == NULL);
+		                     getenv("NO_COLOR") == NULL,
+		             o->top);
 	return rc;
 }
 
@@ -272,7 +286,7 @@ open_db(const char *path, int *rc)
 int
 cmd_report(int argc, char **argv)
 {
-	struct report_opts o = {0};
+	struct report_opts o = {.top = 20};
 	struct rp_report r;
 	struct db *db;
 	int64_t id = 0, old_id = 0;

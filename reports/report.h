@@ -147,7 +147,8 @@ void rp_add_exact(struct strbuf *sb, double v);
 void rp_add_wrapped(struct strbuf *sb, const char *text, int col, int indent);
 
 /* Outputs: each returns an fx_exit code. */
-int rp_text(const struct rp_report *r, FILE *out, int colour);
+/** The text report; @top bounds the ranking and Pareto lists (0: all). */
+int rp_text(const struct rp_report *r, FILE *out, int colour, int top);
 int rp_csv(const struct rp_report *r, struct strbuf *out);
 int rp_json(const struct rp_report *r, struct strbuf *out);
 int rp_dot(const struct rp_report *r, struct strbuf *out);

@@ -194,7 +194,8 @@ add_config_block(struct strbuf *sb, const struct rp_node *n)
 }
 
 static void
-add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s)
+add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s,
+            int top)
 {
 	sb_addf(sb,
 	        "\n%sSafest configurations within the budget%s: %d "
@@ -209,7 +210,7 @@ add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	}
 	sb_addf(sb, "  %4s %6s %12s  %-20s %7s\n", "rank", "score",
 	        r->ex.metric, "95% CI", "% base");
-	for (int k = 0; k < r->nranking; k++) {
+	for (int k = 0; k < r->nranking && (top == 0 || k < top); k++) {
 		const struct rp_node *n = &r->nodes[r->ranking[k]];
 
 		sb_addf(sb, "  %s%4d%s %6.1f ", s->good, n->rank, s->off,
@@ -224,6 +225,11 @@ add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 		sb_addc(sb, '\n');
 		add_config_block(sb, n);
 	}
+	if (top > 0 && r->nranking > top)
+		sb_addf(sb,
+		        "  ... and %d more (--top 0 lists all; --csv and "
+		        "--json have all)\n",
+		        r->nranking - top);
 }
 
 static const struct rp_report *sort_report;
@@ -243,7 +249,8 @@ by_score(const void *pa, const void *pb)
 }
 
 static void
-add_pareto(struct strbuf *sb, const struct rp_report *r, const struct style *s)
+add_pareto(struct strbuf *sb, const struct rp_report *r, const struct style *s,
+           int top)
 {
 	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
 	int n = 0;
@@ -260,7 +267,7 @@ add_pareto(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	if (n > 0)
 		sb_addf(sb, "  %6s %12s %7s  %s\n", "score", r->ex.metric,
 		        "% base", "configuration");
-	for (int k = 0; k < n; k++) {
+	for (int k = 0; k < n && (top == 0 || k < top); k++) {
 		const struct rp_node *x = &r->nodes[idx[k]];
 
 		sb_addf(sb, "  %6.1f ", x->score);
@@ -270,6 +277,8 @@ add_pareto(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 		sb_adds(sb, "  ");
 		rp_add_wrapped(sb, x->name, 31, 31);
 	}
+	if (top > 0 && n > top)
+		sb_addf(sb, "  ... and %d more\n", n - top);
 	free(idx);
 }
 
@@ -377,7 +386,7 @@ add_violations(struct strbuf *sb, const struct rp_report *r,
 }
 
 int
-rp_text(const struct rp_report *r, FILE *out, int colour)
+rp_text(const struct rp_report *r, FILE *out, int colour, int top)
 {
 	const struct style *s = colour ? &ansi : &plain;
 	struct strbuf sb;
@@ -386,8 +395,8 @@ rp_text(const struct rp_report *r, FILE *out, int colour)
 	sb_init(&sb);
 	add_header(&sb, r, s);
 	add_counts(&sb, r, s);
-	add_ranking(&sb, r, s);
-	add_pareto(&sb, r, s);
+	add_ranking(&sb, r, s, top);
+	add_pareto(&sb, r, s, top);
 	add_listed(&sb, r, DB_UNCERTAIN, "Left uncertain", s);
 	add_listed(&sb, r, DB_FAILED, "Failed", s);
 	add_listed(&sb, r, DB_SKIPPED, "Skipped", s);
