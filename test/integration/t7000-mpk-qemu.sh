@@ -12,6 +12,11 @@ expect_exit 3 "harness exits 3 without QEMU" \
 expect_grep "and says how to install it" "apt-get install qemu-system-x86" \
 	"$T/err"
 
+# One run at a time per build tree: concurrent `make check` runs would
+# otherwise build the same images at once.
+mkdir -p "build/$mode"
+exec 9>"build/$mode/mpk-check.lock"
+flock -w 300 9 || echo "# waited 300 s for another mpk-check; running anyway"
 make --no-print-directory -s MODE="$mode" mpk-check >"$T/qemu" 2>&1
 rc=$?
 n=0
