@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -23,7 +24,8 @@ struct proj {
 	char top[64]; /* temporary folder holding everything */
 	char src[PATH_MAX];
 	char fxcc[PATH_MAX];
-	int builds; /* build folders made so far */
+	int builds;	   /* build folders made so far */
+	char cc[PATH_MAX]; /* the real compiler fxcc runs */
 };
 
 /* shared.h is included by a.c and b.c; c.c includes nothing of ours. */
@@ -68,6 +70,7 @@ setup(void **state)
 	strcpy(p->top, "/tmp/fxcache.XXXXXX");
 	assert_non_null(mkdtemp(p->top));
 	snprintf(p->src, sizeof(p->src), "%s/src", p->top);
+	snprintf(p->cc, sizeof(p->cc), "gcc");
 	assert_int_equal(fx_mkdirs(p->src, 0755), 0);
 	assert_non_null(realpath(rel, p->fxcc));
 	free(rel);
@@ -110,8 +113,8 @@ build(struct proj *p, const char *make_args, char *log, size_t loglen)
 	cmd = xasprintf("%s=/fxbuild;%s=/fxsrc", out, p->src);
 	setenv("FXCC_MAP", cmd, 1);
 	free(cmd);
-	cmd = xasprintf("make -s -C %s O=%s CC='%s gcc' %s >%s.make 2>&1",
-			p->src, out, p->fxcc, make_args, out);
+	cmd = xasprintf("make -s -C %s O=%s CC='%s %s' %s >%s.make 2>&1",
+			p->src, out, p->fxcc, p->cc, make_args, out);
 	rc = system(cmd);
 	free(cmd);
 
@@ -260,6 +263,71 @@ test_warnings_replayed(void **state)
 	free(path);
 }
 
+/* A compiler that notes its arguments, then runs gcc. */
+static void
+logging_compiler(struct proj *p)
+{
+	char *text = xasprintf("#!/bin/sh\necho \"$*\" >>%s/cc.args\n"
+			       "exec gcc \"$@\"\n",
+			       p->top);
+
+	write_text(p->top, "logcc", text);
+	free(text);
+	snprintf(p->cc, sizeof(p->cc), "%s/logcc", p->top);
+	assert_int_equal(chmod(p->cc, 0755), 0);
+}
+
+static int
+count_lines(struct proj *p, const char *needle)
+{
+	char *path = xasprintf("%s/cc.args", p->top);
+	char *text = fx_read_file(path, NULL);
+	int n = 0;
+
+	for (char *line = text; line != NULL && *line != '\0';) {
+		char *end = strchr(line, '\n');
+
+		if (end != NULL)
+			*end = '\0';
+		n += strstr(line, needle) != NULL;
+		line = end != NULL ? end + 1 : NULL;
+	}
+	free(text);
+	unlink(path); /* each build's arguments apart */
+	free(path);
+	return n;
+}
+
+static void
+test_direct_hits_skip_preprocessor(void **state)
+{
+	struct proj *p = *state;
+	char log[1024];
+	char *dep, *text;
+
+	logging_compiler(p);
+	assert_int_equal(build(p, "", log, sizeof(log)), 0);
+	assert_int_equal(count_lines(p, " -E"), 3);
+
+	/* Unchanged inputs: no preprocessor, no compiler at all. */
+	assert_int_equal(build(p, "", log, sizeof(log)), 0);
+	assert_string_equal(log, "hit a.o\nhit b.o\nhit c.o\n");
+	assert_int_equal(count_lines(p, " -E"), 0);
+	assert_int_equal(count_lines(p, " -c"), 0);
+	dep = xasprintf("%s/out2/b.d", p->top);
+	text = fx_read_file(dep, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "shared.h"));
+	free(text);
+	free(dep);
+
+	/* A header changed: those two are checked by the preprocessor. */
+	write_text(p->src, "shared.h", "#define SHARED (40)\n");
+	assert_int_equal(build(p, "", log, sizeof(log)), 0);
+	assert_string_equal(log, "hit c.o\nmiss a.o\nmiss b.o\n");
+	assert_int_equal(count_lines(p, " -E"), 2);
+}
+
 int
 main(void)
 {
@@ -275,6 +343,8 @@ main(void)
 			test_broken_source_fails_uncached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_replayed, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_direct_hits_skip_preprocessor, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

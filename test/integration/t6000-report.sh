@@ -133,3 +133,29 @@ expect_grep "the SVG has the nodes" '<g id="node1" class="node">' "$T/r.svg"
 
 expect_eq "the report never wrote to the database" "$sum_before" \
 	"$(cat "$db"* | md5sum)"
+
+# An exploration that measured only the border and the baseline and
+# inferred the rest, the way the poset strategy leaves a database.
+check "a database with inferred outcomes" helper_db "$T/inferred.db" \
+	testhost-a fcall,mpk,proc --infer
+expect_exit 0 "report on it" "$FX_BIN" report --db "$T/inferred.db" \
+	--json "$T/inferred.json"
+expect_grep "counts the evaluated: border and baseline" \
+	"^  evaluated +$(($(python3 "$helper" expect "$csv" get_mean 500000 |
+		wc -l) + $(python3 "$helper" expect --misses "$csv" get_mean \
+		500000 | wc -l) + 1))\$" "$T/out"
+expect_grep "counts the inferred" \
+	'^  inferred +74 \([0-9]+ meet the budget, [0-9]+ miss it\)$' "$T/out"
+expect_eq "the same maximal configurations" "$(cat "$T/expected")" \
+	"$(python3 -c 'import json,sys; print("\n".join(sorted(json.load(open(sys.argv[1]))["ranking"])))' "$T/inferred.json")"
+check "inferred outcomes carry no number and name their source" \
+	python3 - "$T/inferred.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+inf = [c for c in doc["configurations"] if c["inferred"]]
+assert len(inf) == 74, len(inf)
+for c in inf:
+    assert c["value"] is None and c["outcome"].startswith("inferred-"), c
+    assert c["inferred_from"] is not None, c
+    assert c["pass"] == (c["outcome"] == "inferred-pass"), c
+PY

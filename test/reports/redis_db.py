@@ -164,7 +164,10 @@ def build(a):
          NOW))
     exp = cur.lastrowid
 
-    seq = 0
+    border = set()
+    if a.infer:
+        border = set(maximal(a.csv, a.metric, a.budget / a.scale)) | \
+            set(minimal_misses(a.csv, a.metric, a.budget / a.scale))
     for name, value, samples in data:
         c = listing[name]  # every CSV row must be a configuration
         mech = "none" if "|" not in name else "mpk"
@@ -173,6 +176,9 @@ def build(a):
                    "score) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (space, summary["name"], name, c["hash"],
                     name.split("/")[0].count("|") + 1, mech, c["score"]))
+    seq = 0
+    for name, value, samples in data:
+        mech = "none" if "|" not in name else "mpk"
         cid = one_id(db, "SELECT id FROM configurations WHERE "
                      "space_name = ? AND name = ?", (summary["name"], name))
         seq += 1
@@ -183,6 +189,23 @@ def build(a):
                        (exp, seq, cid, "this host cannot run " + mech, NOW))
             continue
         v = value * a.scale
+        baseline_row = "|" not in name and "/" not in name
+        if a.infer and name not in border and not baseline_row:
+            # Inferred from a border configuration on the right side.
+            ok = v >= a.budget
+            src = next(b for b in sorted(border)
+                       if (leq(name, b) if ok else leq(b, name)) and
+                       (value * a.scale >= a.budget) == ok)
+            sid = db.execute("SELECT id FROM configurations WHERE "
+                             "space_name = ? AND name = ?",
+                             (summary["name"], src)).fetchone()
+            db.execute("INSERT INTO decisions (exploration_id, seq, "
+                       "config_id, kind, pass, source_config_id, reason, "
+                       "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (exp, seq, cid, "inferred-pass" if ok else
+                        "inferred-miss", int(ok),
+                        sid[0] if sid else None, "from " + src, NOW))
+            continue
         db.execute("INSERT INTO measurements (config_id, revision_id, "
                    "toolchain, host_id, metric, round, sample, value, "
                    "exploration_id, created) VALUES (?, ?, 'replay', ?, ?, "
@@ -286,6 +309,9 @@ def main():
     b.add_argument("--budget", type=float, default=500000)
     b.add_argument("--scale", type=float, default=1.0)
     b.add_argument("--skip")
+    b.add_argument("--infer", action="store_true",
+                   help="measure only the border and the baseline, infer "
+                   "the rest")
     y = sub.add_parser("synth")
     for x in ("db", "spec", "summary", "list"):
         y.add_argument(x)
