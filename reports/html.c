@@ -235,8 +235,12 @@ add_facts(struct strbuf *sb, const struct rp_report *r)
 		sb_adds(sb, "): order, covers and scores come from the file "
 		            "as it is now.</p>\n");
 	}
-	if (strcmp(e->status, "running") == 0 ||
-	    strcmp(e->status, "stopped") == 0)
+	if (strcmp(e->status, "running") == 0 && !r->engine_alive)
+		sb_adds(sb, "<p class=\"warn\">The exploration says "
+		            "'running' but no engine holds it: it was "
+		            "interrupted; the same command resumes it.</p>\n");
+	else if (strcmp(e->status, "running") == 0 ||
+	         strcmp(e->status, "stopped") == 0)
 		sb_addf(sb,
 		        "<p class=\"warn\">The exploration is %s: this is "
 		        "what it knows so far.</p>\n",

@@ -1103,6 +1103,7 @@ rp_load(struct db *db, int64_t id, const char *spec, struct rp_report *r)
 			          "'%s' any more: %s",
 			          n->name, r->space_used, msg);
 	}
+	r->engine_alive = db_exploration_locked(db, id);
 	count(r);
 	index_nodes(r);
 	derive(r);

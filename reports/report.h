@@ -79,6 +79,7 @@ struct rp_report {
 	struct cs_space *sp;
 	char *space_used;  /* the file the order was computed from */
 	int space_changed; /* its digest differs from the recorded one */
+	int engine_alive;  /* an engine holds the exploration's lock now */
 	struct rp_node *nodes;
 	int nnodes;
 	int *ranking;

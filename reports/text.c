@@ -148,8 +148,14 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 		sb_adds(sb, "  order, covers and scores below come from the "
 		            "file as it is now.\n");
 	}
-	if (strcmp(e->status, "running") == 0 ||
-	    strcmp(e->status, "stopped") == 0)
+	if (strcmp(e->status, "running") == 0 && !r->engine_alive)
+		sb_addf(sb,
+		        "%s  the exploration says 'running' but no engine holds "
+		        "it: it was\n  interrupted; the same command resumes "
+		        "it%s\n",
+		        s->warn, s->off);
+	else if (strcmp(e->status, "running") == 0 ||
+	         strcmp(e->status, "stopped") == 0)
 		sb_addf(sb,
 		        "%s  the exploration is %s: what follows is what "
 		        "it knows so far%s\n",

@@ -80,6 +80,15 @@ sqlite3 "$T/copy.db" "UPDATE explorations SET status = 'running',
 expect_exit 0 "report on a running exploration" "$FX_BIN" report \
 	--db "$T/copy.db" --spec "$redis" --json "$T/running.json" \
 	--html "$T/running.html"
+expect_grep "says it was interrupted (no engine holds it)" \
+	"says 'running' but no engine holds it" "$T/out"
+# While an engine holds the exploration's lock (a flock beside the
+# database, as db/ takes it), it is running for real.
+exec 9>"$T/copy.db.explore-1.lock"
+flock -x 9
+expect_exit 0 "report while an engine holds it" "$FX_BIN" report \
+	--db "$T/copy.db" --spec "$redis"
+exec 9>&-
 expect_grep "says it is running" 'the exploration is running' "$T/out"
 expect_grep "the budget has no number yet" "'80%' \(no number until" \
 	"$T/out"
