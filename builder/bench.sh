@@ -4,7 +4,9 @@
 #
 #   cold       first build, empty object cache
 #   warm       the same configuration again: the image is up to date
-#   relink     image deleted, objects in place: generator, make, link
+#   relink     compiled objects in place, every link step again (each
+#              component's ld -r and objcopy, the image's link), with
+#              the generator and make around them
 #   cached     --force: an empty build folder, every object from the cache
 #   one-comp   one component newly hardened: one recompile and a link
 #
@@ -71,7 +73,7 @@ for app in $(ls "$root/os/apps"); do
 	warm=$(for _ in $(seq "$reps"); do timed "${spec[@]}" "$base"; done |
 		median)
 	relink=$(for _ in $(seq "$reps"); do
-		rm -f "$dir/image"
+		rm -f "$dir/image" "$dir"/fxc_*.o
 		timed "${spec[@]}" "$base"
 	done | median)
 	cached=$(timed "${spec[@]}" --force "$base")

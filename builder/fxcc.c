@@ -39,6 +39,7 @@
 #include "sha256.h"
 
 #define FXCC_KEY_VERSION "fxcc 1"
+#define FXCC_DIRECT_VERSION "fxcc direct 1"
 #define FXCC_MAX_MAPS 8
 
 struct prefix_map {
@@ -388,56 +389,49 @@ run_real(const char *cc, int argc, char **argv)
 	return 127;
 }
 
-/* The cache key of this compile, or -1 when preprocessing failed. */
+/*
+ * The cache key of this compile from its preprocessed text, which is left
+ * in @pre; -1 when preprocessing failed.
+ */
 static int
-compute_key(const char *cc, const struct ccline *cl, const char *cachedir,
-	    char key[SHA256_HEX_LEN + 1])
+compute_key(const char *cc, const struct cc_ident *id, const struct ccline *cl,
+	    struct strbuf *pre, char key[SHA256_HEX_LEN + 1])
 {
-	struct cc_ident id;
 	struct proc_opts o;
 	struct proc_status st;
-	struct strbuf pre, err;
+	struct strbuf err;
 	struct sha256 s;
-	char msg[256], cwd[PATH_MAX];
-	char *iddir, *depfile = NULL, **argv;
+	char cwd[PATH_MAX];
+	char *depfile = NULL, **argv;
 	int rc;
-
-	iddir = xasprintf("%s/compilers", cachedir);
-	rc = cc_ident_get(cc, iddir, &id, msg, sizeof(msg));
-	free(iddir);
-	if (rc != 0)
-		return -1;
 
 	if (cl->deps)
 		depfile = cl->depfile != NULL ? xstrdup(cl->depfile)
 					      : default_depfile(cl->out);
 	argv = command(cc, cl, 1, depfile, cl->out);
-	sb_init(&pre);
 	sb_init(&err);
 	proc_opts_init(&o);
-	o.out = &pre;
+	o.out = pre;
 	o.err = &err;
 	rc = proc_run(argv, &o, &st);
 
 	sha256_init(&s);
 	sha256_field(&s, FXCC_KEY_VERSION);
-	sha256_field(&s, id.key);
+	sha256_field(&s, id->key);
 	for (int i = 0; i < cl->argc; i++)
 		if (cl->hashed[i])
 			hash_mapped(&s, cl->argv[i]);
 	sha256_field(&s, "--");
 	hash_mapped(&s, cl->src);
 	hash_mapped(&s, getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "?");
-	hash_preprocessed(&s, pre.buf, pre.len);
+	hash_preprocessed(&s, pre->buf, pre->len);
 	sha256_final_hex(&s, key);
 	if (rc != 0)
 		log_debug("preprocessing '%s' failed: %s", cl->src, err.buf);
 
 	free(argv);
 	free(depfile);
-	sb_free(&pre);
 	sb_free(&err);
-	cc_ident_free(&id);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -521,13 +515,313 @@ cache_dir(void)
 	return dflt;
 }
 
+/*
+ * Direct mode.  A compile's direct key hashes what is known before
+ * preprocessing: compiler, flags, working folder, the source's path and
+ * bytes.  Under it the cache keeps a record of every file the
+ * preprocessor read for it (from the line markers) with its digest, the
+ * object's key, and the dependency list.  When every recorded file still
+ * has its digest, the object is taken without running the preprocessor.
+ * Sources or headers that use __DATE__, __TIME__ or __TIMESTAMP__ are
+ * never recorded.
+ */
+static int
+direct_key(const struct cc_ident *id, const struct ccline *cl,
+	   char dkey[SHA256_HEX_LEN + 1])
+{
+	char hex[SHA256_HEX_LEN + 1], cwd[PATH_MAX];
+	struct sha256 s;
+
+	if (sha256_file_hex(cl->src, hex) != 0)
+		return -1;
+	sha256_init(&s);
+	sha256_field(&s, FXCC_DIRECT_VERSION);
+	sha256_field(&s, id->key);
+	for (int i = 0; i < cl->argc; i++)
+		if (cl->hashed[i])
+			hash_mapped(&s, cl->argv[i]);
+	sha256_field(&s, "--");
+	hash_mapped(&s, cl->src);
+	hash_mapped(&s, getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "?");
+	sha256_field(&s, hex);
+	sha256_final_hex(&s, dkey);
+	return 0;
+}
+
+/* @path with the mapped prefixes put back to this build's. */
+static void
+unmap_path(const char *path, struct strbuf *out)
+{
+	for (int m = 0; m < nmaps; m++) {
+		size_t k = strlen(maps[m].to);
+
+		if (strncmp(path, maps[m].to, k) == 0 &&
+		    (path[k] == '/' || path[k] == '\0')) {
+			sb_adds(out, maps[m].from);
+			sb_adds(out, path + k);
+			return;
+		}
+	}
+	sb_adds(out, path);
+}
+
+/*
+ * The record: "key KEY", then "file DIGEST PATH" per file read, paths
+ * mapped.  Fills @key when every file still has its digest.
+ */
+static int
+direct_lookup(const char *cachedir, const char *dkey, const struct ccline *cl,
+	      char key[SHA256_HEX_LEN + 1])
+{
+	char *path = entry_path(cachedir, dkey, ".direct");
+	char *text = fx_read_file(path, NULL);
+	char *save = NULL, *line;
+	struct strbuf file;
+	int ok = -1;
+
+	(void)cl;
+	free(path);
+	if (text == NULL)
+		return -1;
+	sb_init(&file);
+	line = strtok_r(text, "\n", &save);
+	if (line == NULL || strncmp(line, "key ", 4) != 0 ||
+	    strlen(line + 4) != SHA256_HEX_LEN)
+		goto out;
+	memcpy(key, line + 4, SHA256_HEX_LEN + 1);
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+		char hex[SHA256_HEX_LEN + 1];
+
+		if (strncmp(line, "file ", 5) != 0 ||
+		    strlen(line) < 6 + SHA256_HEX_LEN)
+			goto out;
+		sb_reset(&file);
+		unmap_path(line + 6 + SHA256_HEX_LEN, &file);
+		if (sha256_file_hex(file.buf, hex) != 0 ||
+		    memcmp(hex, line + 5, SHA256_HEX_LEN) != 0)
+			goto out;
+	}
+	ok = 0;
+out:
+	sb_free(&file);
+	free(text);
+	return ok;
+}
+
+/*
+ * The files the preprocessor read, from its line markers, unique, the
+ * source first.  -1 when a marker names a path we cannot read back.
+ */
+static int
+files_read(const struct strbuf *pre, char ***files)
+{
+	const char *p = pre->buf, *end = pre->buf + pre->len;
+	int n = 0, bad = 0;
+
+	*files = NULL;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *q1, *q2;
+		char *name;
+		int seen = 0;
+
+		eol = eol == NULL ? end : eol + 1;
+		if (p[0] != '#' || eol - p < 4 || p[1] != ' ' || p[2] < '0' ||
+		    p[2] > '9' ||
+		    (q1 = memchr(p, '"', (size_t)(eol - p))) == NULL ||
+		    (q2 = memchr(q1 + 1, '"', (size_t)(eol - q1 - 1))) ==
+			    NULL ||
+		    q1[1] == '<') {
+			p = eol;
+			continue;
+		}
+		if (memchr(q1, '\\', (size_t)(q2 - q1)) != NULL)
+			bad = 1; /* an escaped name */
+		name = xstrndup(q1 + 1, (size_t)(q2 - q1 - 1));
+		for (int i = 0; i < n && !seen; i++)
+			seen = strcmp((*files)[i], name) == 0;
+		if (seen || name[0] == '\0' || name[strlen(name) - 1] == '/') {
+			free(name);
+		} else {
+			*files = xrealloc(*files,
+					  (size_t)(n + 1) * sizeof(char *));
+			(*files)[n++] = name;
+		}
+		p = eol;
+	}
+	if (bad) {
+		for (int i = 0; i < n; i++)
+			free((*files)[i]);
+		free(*files);
+		*files = NULL;
+		return -1;
+	}
+	return n;
+}
+
+static int
+uses_clock_macros(const char *path)
+{
+	static const char *const names[] = {"__DATE__", "__TIME__",
+					    "__TIMESTAMP__"};
+	size_t len;
+	char *text = fx_read_file(path, &len);
+	int found = 0;
+
+	if (text == NULL)
+		return 1;
+	for (size_t i = 0; i < FX_ARRAY_LEN(names) && !found; i++)
+		found = memmem(text, len, names[i], strlen(names[i])) != NULL;
+	free(text);
+	return found;
+}
+
+static void
+direct_store(const char *cachedir, const char *dkey, const struct ccline *cl,
+	     const struct strbuf *pre, const char *key)
+{
+	char **files;
+	int n = files_read(pre, &files), ok = n > 0;
+
+	/* -imacros files leave no line marker: no record then. */
+	for (int i = 0; i < cl->argc; i++)
+		if (strncmp(cl->argv[i], "-imacros", 8) == 0)
+			ok = 0;
+	struct strbuf rec;
+	char *path;
+
+	sb_init(&rec);
+	sb_addf(&rec, "key %s\n", key);
+	for (int i = 0; i < n && ok; i++) {
+		char hex[SHA256_HEX_LEN + 1];
+
+		if (sha256_file_hex(files[i], hex) != 0 ||
+		    uses_clock_macros(files[i])) {
+			ok = 0;
+			break;
+		}
+		sb_addf(&rec, "file %s ", hex);
+		map_path(files[i], strlen(files[i]), &rec);
+		sb_addc(&rec, '\n');
+	}
+	if (ok && !uses_clock_macros(cl->src)) {
+		char *dir = xasprintf("%s/%.2s", cachedir, dkey);
+
+		path = entry_path(cachedir, dkey, ".direct");
+		if (fx_mkdirs(dir, 0755) != 0 ||
+		    fs_write_atomic(path, rec.buf, rec.len) != 0)
+			log_debug("cannot write '%s'", path);
+		free(path);
+		free(dir);
+	}
+	for (int i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	sb_free(&rec);
+}
+
+/*
+ * On a direct hit no preprocessor wrote the dependency file Make reads:
+ * write it from the record, in the form -MD -MP would.
+ */
+static int
+write_depfile(const char *cachedir, const char *dkey, const struct ccline *cl)
+{
+	char *path, *text, *save = NULL, *depfile;
+	struct strbuf out, phony;
+	int rc, nfiles = 0;
+
+	if (cl->deps == NULL)
+		return 0;
+	path = entry_path(cachedir, dkey, ".direct");
+	text = fx_read_file(path, NULL);
+	free(path);
+	if (text == NULL)
+		return -1;
+	sb_init(&out);
+	sb_init(&phony);
+	sb_addf(&out, "%s:", cl->dep_target != NULL ? cl->dep_target : cl->out);
+	for (char *line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "file ", 5) != 0)
+			continue;
+		sb_adds(&out, " \\\n ");
+		unmap_path(line + 6 + SHA256_HEX_LEN, &out);
+
+		/* -MP: every header (the source is first) as a target. */
+		if (cl->dep_phony && nfiles++ > 0) {
+			sb_addc(&phony, '\n');
+			unmap_path(line + 6 + SHA256_HEX_LEN, &phony);
+			sb_adds(&phony, ":\n");
+		}
+	}
+	sb_addc(&out, '\n');
+	sb_add(&out, phony.buf, phony.len);
+	sb_free(&phony);
+	free(text);
+
+	depfile = cl->depfile != NULL ? xstrdup(cl->depfile)
+				      : default_depfile(cl->out);
+	rc = fs_write_atomic(depfile, out.buf, out.len);
+	free(depfile);
+	sb_free(&out);
+	return rc;
+}
+
+/* Compile @cl through the cache; returns the compiler's exit status. */
+static int
+cached_compile(const char *cc, const struct cc_ident *id,
+	       const struct ccline *cl, const char *cachedir)
+{
+	char key[SHA256_HEX_LEN + 1], dkey[SHA256_HEX_LEN + 1];
+	struct strbuf err, pre;
+	int rc, direct;
+
+	/* Without the preprocessor when the inputs are known unchanged. */
+	direct = direct_key(id, cl, dkey) == 0;
+	if (direct && direct_lookup(cachedir, dkey, cl, key) == 0 &&
+	    take_from_cache(cachedir, key, cl->out) == 0 &&
+	    write_depfile(cachedir, dkey, cl) == 0) {
+		log_debug("cache hit '%s' (direct)", cl->out);
+		log_event("hit", key, cl);
+		return 0;
+	}
+
+	/* A source the preprocessor refuses: let the compiler say why. */
+	sb_init(&pre);
+	sb_init(&err);
+	if (compute_key(cc, id, cl, &pre, key) != 0) {
+		rc = compile(cc, cl, &err);
+		log_event(rc == 0 ? "miss" : "fail", "-", cl);
+	} else if (take_from_cache(cachedir, key, cl->out) == 0) {
+		log_debug("cache hit '%s'", cl->out);
+		log_event("hit", key, cl);
+		if (direct)
+			direct_store(cachedir, dkey, cl, &pre, key);
+		rc = 0;
+	} else {
+		rc = compile(cc, cl, &err);
+		if (rc == 0) {
+			store_in_cache(cachedir, key, cl->out, &err);
+			if (direct)
+				direct_store(cachedir, dkey, cl, &pre, key);
+		}
+		log_debug("cache miss '%s'", cl->out);
+		log_event(rc == 0 ? "miss" : "fail", key, cl);
+	}
+	sb_free(&err);
+	sb_free(&pre);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *cc, *cachedir;
-	char key[SHA256_HEX_LEN + 1];
+	struct cc_ident id;
 	struct ccline cl;
-	struct strbuf err;
+	char msg[256];
+	char *iddir;
 	int rc;
 
 	if (argc < 2) {
@@ -541,30 +835,21 @@ main(int argc, char **argv)
 	cachedir = cache_dir();
 	if (!cl.cacheable || getenv("FXCC_DISABLE") != NULL || cachedir == NULL)
 		return run_real(cc, argc - 2, argv + 2);
+	iddir = xasprintf("%s/compilers", cachedir);
+	rc = cc_ident_get(cc, iddir, &id, msg, sizeof(msg));
+	free(iddir);
+	if (rc != 0)
+		return run_real(cc, argc - 2, argv + 2);
+
 	load_maps();
-
-	/* A source the preprocessor refuses: let the compiler say why. */
-	if (compute_key(cc, &cl, cachedir, key) != 0) {
-		sb_init(&err);
-		rc = compile(cc, &cl, &err);
-		strcpy(key, "-");
-		log_event(rc == 0 ? "miss" : "fail", key, &cl);
-		sb_free(&err);
-		return rc;
+	rc = cached_compile(cc, &id, &cl, cachedir);
+	cc_ident_free(&id);
+	free(cl.keep);
+	free(cl.hashed);
+	for (int m = 0; m < nmaps; m++) {
+		free(maps[m].from);
+		free(maps[m].to);
+		free(maps[m].flag);
 	}
-
-	if (take_from_cache(cachedir, key, cl.out) == 0) {
-		log_debug("cache hit '%s'", cl.out);
-		log_event("hit", key, &cl);
-		return 0;
-	}
-
-	sb_init(&err);
-	rc = compile(cc, &cl, &err);
-	if (rc == 0)
-		store_in_cache(cachedir, key, cl.out, &err);
-	log_debug("cache miss '%s'", cl.out);
-	log_event(rc == 0 ? "miss" : "fail", key, &cl);
-	sb_free(&err);
 	return rc;
 }
