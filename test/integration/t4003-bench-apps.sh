@@ -42,3 +42,10 @@ done
 expect_exit 2 "a configuration the space does not have" \
 	"$FX_BIN" bench --app kvstore 'kvstore+nosuch'
 expect_grep "...is named" "'kvstore\+nosuch' is not a configuration of 'kvstore'" "$T/err"
+
+# A mechanism this host cannot run is refused before anything is built.
+if ! grep -m1 '^flags' /proc/cpuinfo | grep -qw ospke; then
+	expect_exit 3 "mpk on a host without protection keys" \
+		"$FX_BIN" bench --app kvstore 'kvdata+kvstore+resp|net@mpk'
+	expect_grep "...says why" "this host cannot run mechanism 'mpk'" "$T/err"
+fi
