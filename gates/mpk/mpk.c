@@ -140,6 +140,17 @@ mpk_alloc_key(const struct gate_image *img)
 	return key;
 }
 
+/* The entry runs like any gated function, the last of the table; it
+ * takes nothing from its caller. */
+static int mpk_entry_status;
+
+static void
+mpk_entry_dispatch(void *unused)
+{
+	(void)unused;
+	mpk_entry_status = mpk_page.t.img->entry();
+}
+
 static void
 mpk_keys_init(const struct gate_image *img)
 {
@@ -159,8 +170,43 @@ mpk_keys_init(const struct gate_image *img)
 	}
 	t->ncomp = (uint32_t)img->ncompartments;
 	t->nfunctions = img->nfunctions;
-	t->functions = img->functions;
 	t->img = img;
+}
+
+/* The function table: the image's functions, then the entry, in pages of
+ * their own that become read-only. */
+static void
+mpk_fns_init(const struct gate_image *img)
+{
+	struct mpk_table *t = &mpk_page.t;
+	size_t n = (size_t)img->nfunctions + 1;
+	size_t len =
+		(n * sizeof(struct mpk_fn) + MPK_PAGE - 1) & ~(MPK_PAGE - 1);
+	struct mpk_fn *fns;
+
+	fns = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fns == MAP_FAILED)
+		plat_panic("mpk: no memory for the gate table: %s",
+			   strerror(errno));
+	for (int i = 0; i < img->nfunctions; i++) {
+		int c = img->functions[i].compartment;
+
+		if (c < 0 || c >= img->ncompartments)
+			plat_panic("mpk: function '%s' is in compartment %d of "
+				   "%d",
+				   img->functions[i].name, c,
+				   img->ncompartments);
+		fns[i].dispatch = img->functions[i].dispatch;
+		fns[i].comp = (uint32_t)c;
+	}
+	fns[n - 1].dispatch = mpk_entry_dispatch;
+	fns[n - 1].comp = (uint32_t)img->entry_compartment;
+	if (mprotect(fns, len, PROT_READ) != 0)
+		plat_panic("mpk: cannot make the gate table read-only: %s",
+			   strerror(errno));
+	t->fns = fns;
+	t->nfns = (uint32_t)n;
 }
 
 void
@@ -193,8 +239,9 @@ mpk_stack_ensure(int comp)
 void
 mpk_gate_violation(void)
 {
-	static const char msg[] = ": mpk gate: the PKRU value or the gate "
-				  "frame is not what the gate set; stopping\n";
+	static const char msg[] = ": mpk gate: a function index, PKRU value "
+				  "or gate frame the gate did not set; "
+				  "stopping\n";
 	const char *name = plat_image_name();
 
 	if (write(STDERR_FILENO, name, strlen(name)) < 0 ||
@@ -204,27 +251,10 @@ mpk_gate_violation(void)
 	abort();
 }
 
-/* The entry runs like any gated function: a block in the shared arena. */
-struct mpk_entry_args {
-	int (*entry)(void);
-	int status;
-};
-
-static void
-mpk_entry_dispatch(void *p)
-{
-	struct mpk_entry_args *a = p;
-
-	a->status = a->entry();
-}
-
 int
 gate_rt_start(const struct gate_image *img)
 {
-	struct mpk_entry_args *a;
 	const char *why;
-	void *mark;
-	int status;
 
 	if (img->ncompartments < 1 ||
 	    img->ncompartments > GATE_MAX_COMPARTMENTS ||
@@ -246,6 +276,7 @@ gate_rt_start(const struct gate_image *img)
 		mpk_arena_size = img->shared_size;
 
 	mpk_keys_init(img);
+	mpk_fns_init(img);
 	mpk_heap_init(&mpk_page.t);
 	mpk_fault_init();
 	if (mprotect(&mpk_page, sizeof(mpk_page), PROT_READ) != 0)
@@ -255,16 +286,11 @@ gate_rt_start(const struct gate_image *img)
 		   mpk_page.t.shared_key);
 
 	mpk_started = 1;
-	mark = gate_rt_frame();
-	a = gate_rt_alloc(sizeof(*a));
-	a->entry = img->entry;
-	a->status = 4;
+	mpk_entry_status = 4;
 	mpk_stack_ensure(img->entry_compartment);
-	mpk_switch(img->entry_compartment, mpk_entry_dispatch, a);
-	status = a->status;
-	gate_rt_release(mark);
+	mpk_switch(img->nfunctions, NULL);
 	mpk_leave(img);
-	return status;
+	return mpk_entry_status;
 }
 
 void
@@ -272,8 +298,7 @@ gate_rt_call(int callee, int fn, void *args)
 {
 	const struct mpk_table *t = &mpk_page.t;
 
-	if (callee < 0 || (uint32_t)callee >= t->ncomp || fn < 0 ||
-	    fn >= t->nfunctions || t->functions[fn].compartment != callee)
+	if (fn < 0 || fn >= t->nfunctions || (int)t->fns[fn].comp != callee)
 		plat_panic("mpk: gate call of function %d into compartment %d "
 			   "does not match the gate table",
 			   fn, callee);
@@ -284,7 +309,7 @@ gate_rt_call(int callee, int fn, void *args)
 			   "(only the main thread may cross compartments)");
 	if (mpk_sp[callee] == 0)
 		mpk_stack_ensure(callee);
-	mpk_switch(callee, t->functions[fn].dispatch, args);
+	mpk_switch(fn, args);
 }
 
 static void

@@ -36,15 +36,24 @@
 /*
  * The gate table: everything the switch reads to decide what PKRU value to
  * write and where to go.  It fills one page that start-up makes read-only,
- * so no compartment can forge an entry.
+ * and so is the function table it points to, so no compartment can forge
+ * an entry: a caller names a function by its index, and the table says
+ * which compartment runs it and where its dispatcher is.
  */
+struct mpk_fn {
+	void (*dispatch)(void *args);
+	uint32_t comp; /* the compartment it runs in */
+	uint32_t pad;
+};
+
 struct mpk_table {
 	uint32_t ncomp; /* compartments; valid indexes are < ncomp */
 	uint32_t pkru[GATE_MAX_COMPARTMENTS]; /* PKRU value of each */
-	int key[GATE_MAX_COMPARTMENTS];	      /* its protection key */
-	int shared_key;			      /* key of the gate arenas */
-	int nfunctions;
-	const struct gate_function *functions;
+	uint32_t nfns;			      /* valid function indexes */
+	const struct mpk_fn *fns; /* the image's functions, then the entry */
+	int key[GATE_MAX_COMPARTMENTS]; /* protection key of each */
+	int shared_key;			/* key of the gate arenas */
+	int nfunctions;			/* the image's functions */
 	const struct gate_image *img;
 };
 
@@ -63,15 +72,17 @@ extern __thread int mpk_cur;
 extern __thread uintptr_t mpk_sp[GATE_MAX_COMPARTMENTS + 1];
 
 /**
- * Switch to compartment @callee (PKRU and stack), run @fn(@args) there,
- * switch back.  Checks the PKRU value after every write of it, restores
+ * Run function @fn of the gate table (mpk_table.fns) in its compartment:
+ * switch PKRU and stack, call its dispatcher on @args, switch back.
+ * Checks the index and the PKRU value after every write of it, restores
  * the caller's callee-saved registers from the caller's own stack, and
  * clears every other register across the boundary.  Written in assembly
- * (mpk_switch.c); the caller has checked @callee and made its stack.
+ * (mpk_switch.c); the caller has made the callee's stack.
  */
-void mpk_switch(int callee, void (*fn)(void *), void *args);
+void mpk_switch(int fn, void *args);
 
-/** Stop the image: the gate found a PKRU value or frame it did not set. */
+/** Stop the image: the gate found a function index, PKRU value or frame
+ * it did not set. */
 void mpk_gate_violation(void) __attribute__((noreturn));
 
 /** Make this thread's stack for compartment @comp if it has none. */

@@ -2,16 +2,18 @@
  * The mpk gate switch, in assembly because it changes the stack and must
  * control every register.
  *
- * mpk_switch(callee, fn, args), on the caller's stack and PKRU:
+ * mpk_switch(fn, args), on the caller's stack and PKRU:
  *  1. push the callee-saved registers, the caller's previous stack top and
  *     its index; record the new top as the caller's (a call back into the
  *     caller stacks below this frame);
- *  2. write the callee's PKRU value from the read-only gate table, then
- *     check the index and the value in eax against the table again: a
- *     jump straight to the wrpkru with a value of its own stops there;
- *  3. move to the callee's stack, push the two indexes, clear every
- *     register but the argument, call fn(args);
- *  4. on return, write the caller's PKRU value (checked the same way),
+ *  2. look the function up in the read-only gate table: its dispatcher
+ *     and the compartment it runs in (so a caller cannot pick either);
+ *  3. write the callee's PKRU value from the table, then check the index
+ *     and the value in eax against the table again: a jump straight to
+ *     the wrpkru with a value of its own stops there;
+ *  4. move to the callee's stack, push the two indexes, clear every
+ *     register but the argument, call the dispatcher;
+ *  5. on return, write the caller's PKRU value (checked the same way),
  *     go back to the caller's stack, check that its frame names the
  *     caller, restore the callee-saved registers from it (the callee
  *     could not write them there) and clear the others.
@@ -29,6 +31,10 @@
 
 _Static_assert(offsetof(struct mpk_table, ncomp) == 0, "ncomp at 0");
 _Static_assert(offsetof(struct mpk_table, pkru) == 4, "pkru at 4");
+_Static_assert(offsetof(struct mpk_table, nfns) == 100, "nfns at 100");
+_Static_assert(offsetof(struct mpk_table, fns) == 104, "fns at 104");
+_Static_assert(sizeof(struct mpk_fn) == 16, "function entries of 16");
+_Static_assert(offsetof(struct mpk_fn, comp) == 8, "comp at 8");
 _Static_assert(MPK_CORE == 24, "the switch hard-codes MPK_CORE");
 
 /* The stack the violation path runs on, whatever stack it came from. */
@@ -47,16 +53,24 @@ __asm__(".text\n"
 	"	pushq %r14\n"
 	"	pushq %r15\n"
 	"	movslq %fs:mpk_cur@tpoff, %r12\n"
+	"	cmpq $24, %r12\n"
+	"	ja .Lmpk_violation\n"
 	"	movq %fs:0, %r8\n"
 	"	leaq mpk_sp@tpoff(%r8), %r8\n"
 	"	pushq (%r8,%r12,8)\n"
 	"	pushq %r12\n"
 	"	movq %rsp, (%r8,%r12,8)\n"
-	"	movslq %edi, %rbx\n"
-	"	movq %rsi, %r14\n"
-	"	movq %rdx, %r13\n"
-	/* 2. the callee's PKRU, checked after it is written */
+	"	movq %rsi, %r13\n"
+	/* 2. the function's entry: its dispatcher and compartment */
 	"	leaq mpk_page(%rip), %r9\n"
+	"	movslq %edi, %rbx\n"
+	"	cmpl 100(%r9), %ebx\n"
+	"	jae .Lmpk_violation\n"
+	"	shlq $4, %rbx\n"
+	"	addq 104(%r9), %rbx\n"
+	"	movq (%rbx), %r14\n"
+	"	movl 8(%rbx), %ebx\n"
+	/* 3. the callee's PKRU, checked after it is written */
 	"	cmpl (%r9), %ebx\n"
 	"	jae .Lmpk_violation\n"
 	"	movq (%r8,%rbx,8), %r15\n"
@@ -72,7 +86,7 @@ __asm__(".text\n"
 	"	testq %r15, %r15\n"
 	"	jz .Lmpk_violation\n"
 	"	movl %ebx, %fs:mpk_cur@tpoff\n"
-	/* 3. the callee's stack; nothing of the caller's goes along */
+	/* 4. the callee's stack; nothing of the caller's goes along */
 	"	movq %r15, %rsp\n"
 	"	pushq %r12\n"
 	"	pushq %rbx\n"
@@ -92,7 +106,7 @@ __asm__(".text\n"
 	"	xorl %r10d, %r10d\n"
 	"	xorl %r11d, %r11d\n"
 	"	call *%rax\n"
-	/* 4. back: the caller's PKRU, stack and registers */
+	/* 5. back: the caller's PKRU, stack and registers */
 	"	popq %rbx\n"
 	"	popq %r12\n"
 	"	cmpl %ebx, %fs:mpk_cur@tpoff\n"

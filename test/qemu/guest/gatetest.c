@@ -20,6 +20,8 @@
  *	jumpdata     a jumps into b's private data
  *	heap	     a reads a block b allocated
  *	gadget	     (mpk) a jumps to the gate's wrpkru with PKRU 0 in eax
+ *	badfn	     (mpk) a calls the switch with a function index past the
+ *		     gate table
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -418,6 +420,17 @@ case_gadget(void)
 	return 1;
 }
 
+/* Call the switch directly, with an index past the gate table. */
+A_TEXT static int
+case_badfn(void)
+{
+#ifdef GT_MPK
+	mpk_switch(1000, NULL);
+#endif
+	printf("the switch ran function 1000 and nothing stopped it\n");
+	return 1;
+}
+
 A_TEXT static int
 gt_main(void)
 {
@@ -436,6 +449,8 @@ gt_main(void)
 		return case_bench();
 	if (strcmp(c, "gadget") == 0)
 		return case_gadget();
+	if (strcmp(c, "badfn") == 0)
+		return case_badfn();
 	if (strcmp(c, "read") == 0) {
 		printf("a reads b's data\n");
 		printf("read %ld: nothing stopped it\n", b_secret);

@@ -42,6 +42,13 @@ rc=$?
 sed 's/^/  /' /tmp/gt.out
 [ $rc -eq 134 ]
 say $? "gadget: a wrpkru reached without the gate is stopped (exit $rc)"
-grep -q 'mpk gate: the PKRU value or the gate frame is not what the gate set' /tmp/gt.out
+grep -q 'mpk gate: a function index, PKRU value or gate frame the gate did not set' /tmp/gt.out
 say $? "gadget: the gate says what it found"
+
+# The switch called directly with a function index outside the table.
+$img --case=badfn >/tmp/gt.out 2>&1
+rc=$?
+sed 's/^/  /' /tmp/gt.out
+[ $rc -eq 134 ] && grep -q 'mpk gate: a function index' /tmp/gt.out
+say $? "badfn: a function index outside the gate table is stopped (exit $rc)"
 exit $fail
