@@ -44,10 +44,12 @@ timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; cat "$2" >&3; cat <&3' \
 check "alive after binary noise" app_alive
 
 # Many connections opened and dropped while a large file is in flight.
+pids=()
 for i in $(seq 1 20); do
 	curl -s -m 0.05 -o /dev/null "$url/docs/200k.txt" &
+	pids+=($!)
 done
-wait 2>/dev/null
+wait "${pids[@]}" 2>/dev/null
 check "alive after clients that leave during a large response" app_alive
 curl -s -o "$T/body" "$url/docs/200k.txt"
 check "and still serves files correctly" cmp "$T/body" \

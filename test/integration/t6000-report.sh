@@ -28,6 +28,11 @@ expect_eq "fits in 80 columns" 0 \
 	"$(awk 'length > 80' "$T/report.txt" | wc -l)"
 expect_eq "no colour when not a terminal" 0 \
 	"$(grep -c $'\033' "$T/report.txt")"
+script -qc "'$FX_BIN' report --db '$db'" /dev/null >"$T/tty.txt" 2>&1
+expect_grep "colour on a terminal" $'\033''\[1mExploration 1' "$T/tty.txt"
+NO_COLOR=1 script -qc "'$FX_BIN' report --db '$db'" /dev/null \
+	>"$T/tty.txt" 2>&1
+expect_eq "none with NO_COLOR" 0 "$(grep -c $'\033' "$T/tty.txt")"
 
 # Rebuild each ranked configuration's canonical name from the text
 # (compartments, mechanism, hardening; wrapped lines joined).

@@ -26,7 +26,8 @@ independently of the engine.
           --budget B [--every N]
       an exhaustive exploration of any space with a planted monotone
       cost: a configuration's value is 1000 * (1 - score / 200), so it
-      meets budget B exactly when its score is at most 200 * (1 - B/1000);
+      meets budget B exactly when its score is at most 200 * (1 - B/1000)
+      (with --lower a latency, 1000 * (1 + score / 200), at most B);
       with --every N only every N-th configuration is written
 
   redis_db.py synth-expect SPACE_LIST_JSON --budget B [--every N] [--misses]
@@ -221,6 +222,11 @@ def build(a):
     print(exp)
 
 
+def planted(score, lower):
+    """The planted cost: falls (or, for a latency, rises) with safety."""
+    return 1000 * (1 + score / 200) if lower else 1000 * (1 - score / 200)
+
+
 def synth_expect(a):
     """Maximal passing and minimal missing configurations of the planted
     cost, from the listing alone."""
@@ -228,7 +234,8 @@ def synth_expect(a):
         listing = json.load(f)
     names = [c["name"] for i, c in enumerate(listing) if i % a.every == 0]
     score = {c["name"]: c["score"] for c in listing}
-    ok = {n: 1000 * (1 - score[n] / 200) >= a.budget for n in names}
+    ok = {n: planted(score[n], a.lower) <= a.budget if a.lower else
+          planted(score[n], a.lower) >= a.budget for n in names}
     passing = [n for n in names if ok[n]]
     missing = [n for n in names if not ok[n]]
     if a.misses:
@@ -264,9 +271,9 @@ def synth(a):
         "revision_id, toolchain, host_id, metric, direction, budget, "
         "budget_value, baseline, strategy, space_size, status, started, "
         "finished) VALUES ('synth', ?, 1, 'sim', 1, 'sim', 1, 'cost', "
-        "'higher', ?, ?, 1000, 'exhaustive', ?, 'finished', ?, ?)",
-        (summary["name"], str(a.budget), a.budget, summary["count"], NOW,
-         NOW))
+        "?, ?, ?, 1000, 'exhaustive', ?, 'finished', ?, ?)",
+        (summary["name"], "lower" if a.lower else "higher", str(a.budget),
+         a.budget, summary["count"], NOW, NOW))
     seq = 0
     for i, c in enumerate(listing):
         if i % a.every:
@@ -279,11 +286,12 @@ def synth(a):
                    "(?, 1, ?, ?, ?, ?, ?, ?)",
                    (seq, summary["name"], c["name"], c["hash"],
                     head.count("|") + 1, mech, c["score"]))
-        v = 1000 * (1 - c["score"] / 200)
+        v = planted(c["score"], a.lower)
+        ok = v <= a.budget if a.lower else v >= a.budget
         db.execute("INSERT INTO decisions (exploration_id, seq, config_id, "
                    "kind, pass, value, ci_low, ci_high, samples, created) "
                    "VALUES (1, ?, ?, 'evaluated', ?, ?, ?, ?, 1, ?)",
-                   (seq, seq, int(v >= a.budget), v, v - 1, v + 1, NOW))
+                   (seq, seq, int(ok), v, v - 1, v + 1, NOW))
     db.commit()
     print(seq)
 
@@ -317,11 +325,14 @@ def main():
         y.add_argument(x)
     y.add_argument("--budget", type=float, required=True)
     y.add_argument("--every", type=int, default=1)
+    y.add_argument("--lower", action="store_true",
+                   help="a latency: lower is better")
     z = sub.add_parser("synth-expect")
     z.add_argument("list")
     z.add_argument("--budget", type=float, required=True)
     z.add_argument("--every", type=int, default=1)
     z.add_argument("--misses", action="store_true")
+    z.add_argument("--lower", action="store_true")
     a = p.parse_args()
     if a.cmd == "synth-expect":
         synth_expect(a)
