@@ -3,7 +3,7 @@
 # the guest programs under QEMU's software CPU and reports one FX-RESULT
 # line per program; each becomes one TAP line here.
 . "$(dirname "$0")/../lib.sh"
-cd "$FX_ROOT"
+cd "$FX_ROOT" || exit 1
 mode=$(basename "${FX_BUILD:-build/test}")
 
 # The harness fails clearly when its tools are missing.

@@ -4,7 +4,7 @@
 # and runs when it has them.  The runtime's allocator, which needs no
 # keys, is stressed here too.
 . "$(dirname "$0")/../lib.sh"
-cd "$FX_ROOT"
+cd "$FX_ROOT" || exit 1
 mode=$(basename "${FX_BUILD:-build/test}")
 img=build/$mode/qemu/gatetest-mpk
 

@@ -16,7 +16,7 @@ mount -t tmpfs tmp /tmp
 echo 1 >/proc/sys/kernel/printk
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 
-cd /fx
+cd /fx || exit 1
 echo "FX-BOOTED $(cut -d' ' -f1 /proc/uptime)"
 for t in /fx/tests/*; do
 	tag=${t##*/}
