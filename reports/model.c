@@ -162,26 +162,25 @@ rp_host_mechanisms(struct db *db, const char *description)
 /* ---- Finding the exploration ------------------------------------------ */
 
 struct find_arg {
-	const char *app, *space;
+	const char *app; /* NULL: the newest of all */
 	int64_t id;
-	struct strbuf seen;
+	struct strbuf seen; /* "'a', 'b'": the applications there are */
 };
 
 static int
 find_one(const struct db_exploration *e, void *arg)
 {
 	struct find_arg *f = arg;
+	char *quoted;
 
-	if (f->app == NULL && f->space == NULL) {
+	if (f->app == NULL || strcmp(e->app, f->app) == 0) {
 		f->id = e->id;
 		return 1;
 	}
-	if (f->app != NULL && strcmp(e->app, f->app) == 0) {
-		f->id = e->id;
-		return 1;
-	}
-	if (strstr(f->seen.buf, e->app) == NULL)
-		sb_addf(&f->seen, "%s'%s'", f->seen.len ? ", " : "", e->app);
+	quoted = xasprintf("'%s'", e->app);
+	if (strstr(f->seen.buf, quoted) == NULL)
+		sb_addf(&f->seen, "%s%s", f->seen.len ? ", " : "", quoted);
+	free(quoted);
 	return 0;
 }
 
