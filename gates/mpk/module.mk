@@ -36,7 +36,7 @@ MPK_IMAGES := iso-mpk iso-proc iso-fcall iso-mpk-asan iso-mpk-mixed \
 	httpd-mpk kvstore-mpk sqlite-mpk
 MPK_IMG_DIR := $(MPK_GUEST_DIR)/img
 MPK_TOOLS := $(wildcard /usr/bin/wrk /usr/bin/redis-cli /usr/bin/redis-benchmark)
-MPK_QEMU_FLAGS ?=
+MPK_QEMU_FLAGS ?= -t 150 -p 45
 
 .PHONY: mpk-check mpk-guest mpk-images
 mpk-guest: $(MPK_GUEST_BINS)
