@@ -296,6 +296,24 @@ set_reason(struct bld_result *r, const char *fmt, ...)
 	sb_free(&sb);
 }
 
+void
+bld_toolchain(struct bld_ctx *ctx, const struct cs_config *cfg, char *buf,
+	      size_t len)
+{
+	char msg[256];
+	int c;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_addf(&sb, "%s #%.12s", ctx->cc.version, ctx->cc.key);
+	if (needs_llvm(ctx, cfg, &c) != NULL &&
+	    (ctx->clang.path != NULL ||
+	     bld_check(ctx, cfg, msg, sizeof(msg)) == FX_EXIT_OK))
+		sb_addf(&sb, "; %s #%.12s", ctx->clang.version, ctx->clang.key);
+	set_str(buf, len, sb.buf);
+	sb_free(&sb);
+}
+
 /* Folder, image, manifest and log paths of @hash. */
 static void
 fill_paths(const struct bld_ctx *ctx, const char *hash, struct bld_result *r)
@@ -519,6 +537,7 @@ bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 
 	memset(r, 0, sizeof(*r));
 	bld_result_paths(ctx, cfg, r);
+	bld_toolchain(ctx, cfg, r->toolchain, sizeof(r->toolchain));
 	if (bld_check(ctx, cfg, msg, sizeof(msg)) != FX_EXIT_OK) {
 		r->exit_code = FX_EXIT_ENV;
 		set_reason(r, "%s", msg);

@@ -50,6 +50,7 @@ struct bld_result {
 	char log[PATH_MAX];		 /* what Make and the compilers said */
 	char digest[SHA256_HEX_LEN + 1]; /* SHA-256 of the image */
 	char revision[128];		 /* source revision id */
+	char toolchain[256];		 /* see bld_toolchain() */
 	char component[64]; /* the component that failed, when known */
 	char reason[512];   /* why it failed, one line */
 	double seconds;	    /* wall time of this build */
@@ -72,6 +73,15 @@ void bld_close(struct bld_ctx *ctx);
 
 /** The source revision every build of this context records. */
 const char *bld_revision_id(const struct bld_ctx *ctx);
+
+/**
+ * The toolchain that builds @cfg, as one line for keying results: each
+ * compiler's version line and the start of its identity digest, e.g.
+ * "gcc (Debian 12.2.0-14) 12.2.0 #13837ef16054", then "; clang ..." when
+ * the configuration's hardening needs clang.  Written into @buf.
+ */
+void bld_toolchain(struct bld_ctx *ctx, const struct cs_config *cfg, char *buf,
+		   size_t len);
 
 /**
  * Whether @cfg can be built here: every compiler its hardening needs is

@@ -126,6 +126,8 @@ print_json(const char *name, const struct bld_result *r)
 	sb_add_json_string(&sb, r->ok ? r->manifest : "");
 	sb_adds(&sb, ", \"revision\": ");
 	sb_add_json_string(&sb, r->revision);
+	sb_adds(&sb, ", \"toolchain\": ");
+	sb_add_json_string(&sb, r->toolchain);
 	sb_adds(&sb, ", \"component\": ");
 	sb_add_json_string(&sb, r->component);
 	sb_adds(&sb, ", \"reason\": ");

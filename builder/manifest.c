@@ -337,6 +337,7 @@ bld_write_manifest(const struct bld_ctx *ctx, const struct gen_image *img,
 	if (llvm)
 		add_compiler(&sb, "clang", &ctx->clang, 1);
 	sb_adds(&sb, "  ],\n");
+	add_field(&sb, "  ", "toolchain", r->toolchain, 0);
 	add_field(&sb, "  ", "make", ctx->make_version, 0);
 	add_components(&sb, img, &cc);
 	sb_adds(&sb, "  \"core\": {\"cflags\": ");
