@@ -26,7 +26,7 @@ resp_read_int(const char *buf, size_t len, size_t *pos, long *out)
 		i++;
 	}
 	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
-		if (v > RESP_BULK_MAX * 16L)
+		if (v > 1000000000000000L)
 			return -1;
 		v = v * 10 + (buf[i] - '0');
 		digits++;
