@@ -1,3 +1,4 @@
 # reports: what an exploration found, read back from the database.
 ENGINE_SRCS += reports/model.c reports/text.c reports/export.c \
 	reports/html.c reports/compare.c reports/cmd.c
+UNIT_TESTS += test/reports/test_reports
