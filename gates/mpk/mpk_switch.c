@@ -17,6 +17,7 @@
  *     go back to the caller's stack, check that its frame names the
  *     caller, restore the callee-saved registers from it (the callee
  *     could not write them there) and clear the others.
+ * The direction flag is cleared both ways, as the ABI expects.
  *
  * A return to the core (the entry call of gate_rt_start) keeps the
  * entry compartment's PKRU: no gate ever writes the all-access value, so
@@ -105,6 +106,7 @@ __asm__(".text\n"
 	"	xorl %r9d, %r9d\n"
 	"	xorl %r10d, %r10d\n"
 	"	xorl %r11d, %r11d\n"
+	"	cld\n"
 	"	call *%rax\n"
 	/* 5. back: the caller's PKRU, stack and registers */
 	"	popq %rbx\n"
@@ -149,6 +151,7 @@ __asm__(".text\n"
 	"	xorl %r9d, %r9d\n"
 	"	xorl %r10d, %r10d\n"
 	"	xorl %r11d, %r11d\n"
+	"	cld\n"
 	"	ret\n"
 	/* Something the gate did not set: only key 0 from here on, a stack
 	 * of the runtime's own, and a report. */

@@ -23,6 +23,7 @@
  *	badfn	     (mpk) a calls the switch with a function index past the
  *		     gate table
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,11 @@ struct alloc_args {
 struct regs_args {
 	uint64_t after[6];  /* rbx rbp r12 r13 r14 r15 of the caller */
 	uint64_t entry[13]; /* rbx rbp r12-r15 rsi rdx rcx r8-r11 */
+	uint64_t flags;	    /* RFLAGS of the caller after return */
 };
+
+_Static_assert(offsetof(struct regs_args, entry) == 48, "the probes' offsets");
+_Static_assert(offsetof(struct regs_args, flags) == 152, "the probes' offsets");
 
 static inline uint32_t
 gt_rdpkru(void)
@@ -137,7 +142,8 @@ b_touch(void)
 }
 
 /* The probe: record every register it arrives with, then return with all
- * callee-saved registers clobbered, as a hostile callee might. */
+ * callee-saved registers clobbered and the direction flag set, as a
+ * hostile callee might. */
 void b_probe(void *p);
 __asm__(".pushsection .fxt_b.text, \"ax\", @progbits\n"
 	".globl b_probe\n"
@@ -162,6 +168,7 @@ __asm__(".pushsection .fxt_b.text, \"ax\", @progbits\n"
 	"	movq %rbx, %r13\n"
 	"	movq %rbx, %r14\n"
 	"	movq %rbx, %r15\n"
+	"	std\n"
 	"	ret\n"
 	".size b_probe, .-b_probe\n"
 	".popsection\n");
@@ -197,6 +204,10 @@ __asm__(".pushsection .fxt_a.text, \"ax\", @progbits\n"
 	"	movq %r13, 24(%rdi)\n"
 	"	movq %r14, 32(%rdi)\n"
 	"	movq %r15, 40(%rdi)\n"
+	"	pushfq\n"
+	"	popq %rax\n"
+	"	movq %rax, 152(%rdi)\n"
+	"	cld\n"
 	"	popq %r15\n"
 	"	popq %r14\n"
 	"	popq %r13\n"
@@ -349,6 +360,8 @@ case_regs(void)
 	check(leaked == 0, "the callee gets none of the caller's registers");
 	check(kept, "a callee that clobbers callee-saved registers cannot "
 		    "change the caller's");
+	check(!(r->flags & 0x400), "a callee that sets the direction flag "
+				   "returns with it clear");
 	gate_rt_release(mark);
 	return failures ? 1 : 0;
 }
