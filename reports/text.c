@@ -51,7 +51,7 @@ rp_add_wrapped(struct strbuf *sb, const char *text, int col, int indent)
 }
 
 static void
-add_ci(struct strbuf *sb, const struct rp_node *n)
+add_ci(struct strbuf *sb, const struct rp_node *n, int width)
 {
 	struct strbuf a;
 
@@ -65,7 +65,7 @@ add_ci(struct strbuf *sb, const struct rp_node *n)
 	} else {
 		sb_adds(&a, "-");
 	}
-	sb_addf(sb, "%-20s", a.buf);
+	sb_addf(sb, "%-*s", width, a.buf);
 	sb_free(&a);
 }
 
@@ -105,8 +105,10 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	        r->space_name, s->off, e->status);
 	sb_addf(sb, "  %-11s", "space");
 	rp_add_wrapped(sb, r->space_path, 13, 13);
-	sb_addf(sb, "  %-11s%.0f configurations, application '%s'\n", "size",
-	        e->space_size, e->app);
+	sb_addf(sb, "  %-11s%.0f configurations", "size", e->space_size);
+	if (e->app[0] != '\0' && strcmp(e->app, r->space_name) != 0)
+		sb_addf(sb, ", application '%s'", e->app);
+	sb_addc(sb, '\n');
 	sb_addf(sb, "  %-11s%s\n", "host", r->host_fingerprint);
 	sb_addf(sb, "  %-11s", "revision");
 	rp_add_wrapped(sb, r->revision, 13, 13);
@@ -223,7 +225,7 @@ add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s,
 		        n->score);
 		add_value(sb, n, 12);
 		sb_adds(sb, "  ");
-		add_ci(sb, n);
+		add_ci(sb, n, 20);
 		sb_addc(sb, ' ');
 		add_percent(sb, r, n);
 		if (n->inferred)
@@ -315,13 +317,48 @@ add_listed(struct strbuf *sb, const struct rp_report *r, enum db_kind kind,
 			rp_add_number(&t, x->value);
 			sb_addf(sb, "%s %s, interval ", r->ex.metric, t.buf);
 			sb_free(&t);
-			add_ci(sb, x);
+			add_ci(sb, x, 0);
 			sb_adds(sb, "\n    ");
 		}
 		rp_add_wrapped(sb, x->reason != NULL ? x->reason : "-", 4, 4);
 	}
 	if (n > MAX_LISTED)
 		sb_addf(sb, "  ... and %d more\n", n - MAX_LISTED);
+}
+
+/* Skipped configurations share few reasons: one line per reason. */
+static void
+add_skipped(struct strbuf *sb, const struct rp_report *r, const struct style *s)
+{
+	const char **reasons = xcalloc(r->nnodes + 1, sizeof(*reasons));
+	int *counts = xcalloc(r->nnodes + 1, sizeof(int));
+	int nreasons = 0, n = 0;
+
+	for (int i = 0; i < r->nnodes; i++) {
+		const char *why = r->nodes[i].reason;
+		int k;
+
+		if (r->nodes[i].kind != DB_SKIPPED)
+			continue;
+		n++;
+		why = why != NULL ? why : "no reason recorded";
+		for (k = 0; k < nreasons && strcmp(reasons[k], why) != 0; k++)
+			;
+		if (k == nreasons)
+			reasons[nreasons++] = why;
+		counts[k]++;
+	}
+	if (n > 0)
+		sb_addf(sb, "\n%sSkipped%s: %d\n", s->bold, s->off, n);
+	for (int k = 0; k < nreasons && k < MAX_LISTED; k++) {
+		sb_addf(sb, "  %5d  ", counts[k]);
+		rp_add_wrapped(sb, reasons[k], 9, 9);
+	}
+	if (nreasons > MAX_LISTED)
+		sb_addf(sb, "  ... and %d more reasons\n",
+		        nreasons - MAX_LISTED);
+	free(reasons);
+	free(counts);
 }
 
 static double
@@ -405,7 +442,7 @@ rp_text(const struct rp_report *r, FILE *out, int colour, int top)
 	add_pareto(&sb, r, s, top);
 	add_listed(&sb, r, DB_UNCERTAIN, "Left uncertain", s);
 	add_listed(&sb, r, DB_FAILED, "Failed", s);
-	add_listed(&sb, r, DB_SKIPPED, "Skipped", s);
+	add_skipped(&sb, r, s);
 	add_violations(&sb, r, s);
 	if (fwrite(sb.buf, 1, sb.len, out) != sb.len || fflush(out) != 0)
 		rc = FX_EXIT_ENV;
