@@ -569,9 +569,13 @@ bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 	unlink(r->manifest);
 	if (generate(ctx, cfg, &img, r) != 0)
 		goto out;
-	/* Forced: from scratch, so every object comes from the cache. */
+	/*
+	 * Always from an empty folder: the object cache, keyed by content,
+	 * decides what is compiled, never file times (a tree copied with
+	 * old times, a new compiler, a revision checked out).
+	 */
 	unlink(r->log);
-	if ((ctx->opts.force && run_make(ctx, r, llvm, "clean", &st) < 0) ||
+	if (run_make(ctx, r, llvm, "clean", &st) < 0 ||
 	    run_make(ctx, r, llvm, NULL, &st) < 0) {
 		set_reason(r, "cannot run make: %s", strerror(errno));
 		gen_image_free(&img);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A change in the sources (in a copy of the tree) invalidates exactly the
 # objects that depend on it: a component's source file, then a header that
-# several objects include.  Forced builds start from an empty build
-# folder, so the object cache alone decides what is compiled.
+# several objects include.  Every build that is not up to date starts
+# from an empty build folder, so the object cache alone decides what is
+# compiled; --force builds the same, after the change.
 . "$(dirname "$0")/../lib.sh"
 . "$FX_ROOT/test/builder/lib.sh"
 
@@ -37,7 +38,7 @@ expect_eq "the $deps objects including net.h recompiled" "$deps" \
 expect_eq "the rest from the cache" $((total - deps)) \
 	"$(jfield from_cache "$T/out")"
 
-# Without --force, Make and the cache together: the same objects.
+# Without --force: the same objects.
 echo 'int fx_test_header_change2(void);' >>"$T/src/os/lib/net/net.h"
 build "$BASE"
 expect_eq "incremental rebuild after a header change" "$deps" \
