@@ -161,8 +161,12 @@ parse_opts(int argc, char **argv, struct report_opts *o)
 	if (to_stdout > 1)
 		return cli_usage_error("report", "only one output can go to "
 		                                 "standard output ('-')");
-	if (o->compare && to_stdout + (o->out[OUT_HTML] != NULL) > 0)
-		return cli_usage_error("report", "--compare writes text only");
+	for (int k = 0; k < OUT_COUNT; k++)
+		if (o->compare && o->out[k] != NULL)
+			return cli_usage_error("report",
+			                       "--compare writes text only, "
+			                       "not --%s",
+			                       out_names[k]);
 	return 0;
 }
 

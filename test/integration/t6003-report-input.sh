@@ -35,6 +35,10 @@ expect_grep "names the ones there are" \
 expect_exit 2 "an unknown option" "$FX_BIN" report --db "$db" --colour
 expect_exit 2 "two outputs to standard output" "$FX_BIN" report \
 	--db "$db" --csv - --json -
+expect_exit 2 "--compare with an output file" "$FX_BIN" report \
+	--db "$db" --compare --csv "$T/c.csv"
+expect_exit 2 "--top that is no number" "$FX_BIN" report --db "$db" \
+	--top many
 
 expect_exit 3 "an output in a directory that does not exist" \
 	"$FX_BIN" report --db "$db" --html "$T/no/such/dir/r.html"
