@@ -98,3 +98,22 @@ expect_grep "the budget has no number yet" "'80%' \(no number until" \
 	"$T/out"
 check "its JSON parses" python3 -m json.tool "$T/running.json"
 expect_grep "with a null budget value" '"value": null' "$T/running.json"
+
+# A database in WAL mode, as the engine keeps it, with a writer holding a
+# transaction open: the report reads on without waiting.
+cp "$db" "$T/wal.db"
+sqlite3 "$T/wal.db" 'PRAGMA journal_mode = WAL' >/dev/null
+check "report while a writer holds a transaction" python3 - "$FX_BIN" \
+	"$T/wal.db" <<'PY'
+import sqlite3, subprocess, sys, time
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("INSERT INTO revisions (revision, first_seen) VALUES ('w', 'w')")
+start = time.time()
+r = subprocess.run([sys.argv[1], "report", "--db", sys.argv[2]],
+                   capture_output=True, text=True, timeout=60)
+db.execute("ROLLBACK")
+assert r.returncode == 0, r.stderr
+assert "2 maximal" in r.stdout, r.stdout
+assert time.time() - start < 4, time.time() - start
+PY
