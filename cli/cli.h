@@ -10,6 +10,9 @@
 #define FX_CLI_H
 
 int cmd_space(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
 int cmd_hw(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

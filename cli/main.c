@@ -20,6 +20,9 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"explore", cmd_explore, "find the safest configurations within a budget"},
+	{"status", cmd_status, "progress of running and finished explorations"},
+	{"stop", cmd_stop, "end a running exploration cleanly"},
 	{"space", cmd_space, "summarize, count, list or draw a space"},
 	{"hw", cmd_hw, "this host's fingerprint and the mechanisms it can run"},
 	{"bench", cmd_bench, "measure one image with its application's load"},

@@ -1,0 +1,168 @@
+/*
+ * The cost model of model-guided exploration: the logarithm of a
+ * configuration's value is predicted as the baseline's plus one cost per
+ * hardening slot it uses and one per pair of units it separates (per
+ * isolating mechanism), fitted by ridge regression to everything
+ * evaluated so far.  It only orders the search; decisions still come from
+ * measurements and the safety order.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/util.h"
+#include "explorer.h"
+
+#define RIDGE 1e-3
+
+struct model {
+	const struct cs_space *sp;
+	int nunits, niso, nslots, nfeat;
+	int iso_pos[CS_MAX_MECHANISMS];
+	int slot_bit[64]; /* feature index of each hardening slot bit */
+	double *xtx, *xty, *w, *chol;
+	int n, dirty;
+	double first;
+};
+
+struct model *
+model_new(const struct cs_space *sp)
+{
+	struct model *m = xcalloc(1, sizeof(*m));
+	int pos = 0, k;
+
+	m->sp = sp;
+	m->nunits = cs_space_nunits(sp);
+	for (int i = 0; i < cs_space_nmechanisms(sp); i++)
+		m->iso_pos[i] =
+			cs_space_mechanism_isolates(sp, i) ? pos++ : -1;
+	m->niso = pos > 0 ? pos : 1;
+	for (int b = 0; b < 64; b++)
+		m->slot_bit[b] = -1;
+	k = 1 + m->nunits * (m->nunits - 1) / 2 * m->niso;
+	for (int c = 0; c < cs_space_ncomponents(sp); c++)
+		for (int o = 0; o < cs_space_noptions(sp); o++) {
+			int slot = cs_space_slot(sp, c, o);
+			if (slot >= 0 && slot < 64)
+				m->slot_bit[slot] = k++;
+		}
+	m->nfeat = k;
+	m->xtx = xcalloc((size_t)k * k, sizeof(double));
+	m->chol = xcalloc((size_t)k * k, sizeof(double));
+	m->xty = xcalloc(k, sizeof(double));
+	m->w = xcalloc(k, sizeof(double));
+	return m;
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	free(m->xtx);
+	free(m->chol);
+	free(m->xty);
+	free(m->w);
+	free(m);
+}
+
+/* The indices of the features @cfg has (all of value 1); returns count. */
+static int
+features(const struct model *m, const struct cs_config *cfg, int *idx)
+{
+	int n = 0, pair = 0;
+
+	idx[n++] = 0;
+	for (int u = 0; u < m->nunits; u++)
+		for (int v = u + 1; v < m->nunits; v++, pair++)
+			if (cfg->block[u] != cfg->block[v] && cfg->mech >= 0 &&
+			    m->iso_pos[cfg->mech] >= 0)
+				idx[n++] = 1 + pair * m->niso +
+					   m->iso_pos[cfg->mech];
+	for (int b = 0; b < 64; b++)
+		if ((cfg->hard >> b & 1) && m->slot_bit[b] >= 0)
+			idx[n++] = m->slot_bit[b];
+	return n;
+}
+
+void
+model_add(struct model *m, const struct cs_config *cfg, double value)
+{
+	int *idx = xmalloc(m->nfeat * sizeof(int));
+	int n = features(m, cfg, idx);
+	double y = log(value > 0 ? value : 1e-300);
+
+	if (m->n == 0)
+		m->first = y;
+	y -= m->first;
+	for (int i = 0; i < n; i++) {
+		m->xty[idx[i]] += y;
+		for (int j = 0; j < n; j++)
+			m->xtx[idx[i] * m->nfeat + idx[j]] += 1;
+	}
+	m->n++;
+	m->dirty = 1;
+	free(idx);
+}
+
+/* Solve (XtX + ridge) w = Xty by Cholesky. */
+static void
+fit(struct model *m)
+{
+	int k = m->nfeat;
+	double *a = m->chol, *z = xcalloc(k, sizeof(double));
+
+	memcpy(a, m->xtx, (size_t)k * k * sizeof(double));
+	for (int i = 1; i < k; i++)
+		a[i * k + i] += RIDGE * (m->n > 0 ? m->n : 1);
+	a[0] += 1e-9;
+	for (int j = 0; j < k; j++) {
+		double d = a[j * k + j];
+
+		for (int p = 0; p < j; p++)
+			d -= a[j * k + p] * a[j * k + p];
+		d = d > 1e-12 ? sqrt(d) : 1e-6;
+		a[j * k + j] = d;
+		for (int i = j + 1; i < k; i++) {
+			double s = a[i * k + j];
+
+			for (int p = 0; p < j; p++)
+				s -= a[i * k + p] * a[j * k + p];
+			a[i * k + j] = s / d;
+		}
+	}
+	for (int i = 0; i < k; i++) {
+		double s = m->xty[i];
+
+		for (int p = 0; p < i; p++)
+			s -= a[i * k + p] * z[p];
+		z[i] = s / a[i * k + i];
+	}
+	for (int i = k - 1; i >= 0; i--) {
+		double s = z[i];
+
+		for (int p = i + 1; p < k; p++)
+			s -= a[p * k + i] * m->w[p];
+		m->w[i] = s / a[i * k + i];
+	}
+	free(z);
+	m->dirty = 0;
+}
+
+double
+model_predict(struct model *m, const struct cs_config *cfg)
+{
+	int *idx, n;
+	double y = 0;
+
+	if (m->n == 0)
+		return 0;
+	if (m->dirty)
+		fit(m);
+	idx = xmalloc(m->nfeat * sizeof(int));
+	n = features(m, cfg, idx);
+	for (int i = 0; i < n; i++)
+		y += m->w[idx[i]];
+	free(idx);
+	return exp(y + m->first);
+}
