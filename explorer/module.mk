@@ -2,9 +2,3 @@
 # status and stop.
 ENGINE_SRCS += explorer/cmd.c explorer/engine.c explorer/search.c \
 	explorer/model.c explorer/eval.c explorer/stats.c explorer/progress.c
-UNIT_TESTS += test/explorer/test_search
-BENCHES += bench-explorer
-
-.PHONY: bench-explorer
-bench-explorer: $(BUILD)/test/explorer/bench_search
-	$(Q)$(BUILD)/test/explorer/bench_search
