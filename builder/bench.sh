@@ -34,7 +34,7 @@ timed() {
 		exit 1
 	}
 	t1=$(now)
-	echo "$t1 - $t0" | bc -l
+	awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}'
 }
 
 # A space for the application from its app.mk: its components, the stack
@@ -75,7 +75,7 @@ for app in $(ls "$root/os/apps"); do
 		rm -f "$dir/image" "$dir"/fxc_*.o
 		t0=$(now)
 		make -s -C "$work/src/os" BUILD="$dir" >/dev/null || exit 1
-		echo "$(now) - $t0" | bc -l
+		awk -v a="$t0" -v b="$(now)" 'BEGIN {print b - a}'
 	done | median)
 	cached=$(timed "${spec[@]}" --force "$base")
 	one=$(for c in $comps; do

@@ -62,13 +62,15 @@ find_fxcc(void)
 	return NULL;
 }
 
-static int
-open_fail(int *code, int value, char *msg, size_t msglen, const char *fmt,
-	  const char *arg)
+static void __attribute__((format(printf, 5, 6)))
+open_fail(int *code, int value, char *msg, size_t msglen, const char *fmt, ...)
 {
+	va_list ap;
+
 	*code = value;
-	snprintf(msg, msglen, fmt, arg);
-	return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
 }
 
 /* The make program and its version's first line. */
@@ -136,7 +138,7 @@ bld_open(const struct cs_space *sp, const struct bld_options *opts, int *code,
 	ctx->osdir = xasprintf("%s/os", ctx->srcdir);
 	if (home == NULL) {
 		open_fail(code, FX_EXIT_ENV, msg, msglen,
-			  "cannot create the engine's home%s", "");
+			  "cannot create the engine's home");
 		goto fail;
 	}
 	ctx->builds = xasprintf("%s/builds", home);
@@ -153,8 +155,7 @@ bld_open(const struct cs_space *sp, const struct bld_options *opts, int *code,
 		open_fail(code, FX_EXIT_ENV, msg, msglen,
 			  "the compiler wrapper fxcc is not beside this "
 			  "flexexplore binary (run make, or set "
-			  "FLEXEXPLORE_FXCC)%s",
-			  "");
+			  "FLEXEXPLORE_FXCC)");
 		goto fail;
 	}
 	if (find_make(ctx, msg, msglen) != 0) {
@@ -206,9 +207,13 @@ bld_revision_id(const struct bld_ctx *ctx)
 	return ctx->rev.id;
 }
 
-/* The first option of @cfg that needs clang (or lld), or NULL. */
+/*
+ * The first option of @cfg that needs clang (@lto: that links with lld),
+ * or NULL; *comp gets the component carrying it.
+ */
 static const struct gen_hardening *
-needs_llvm(const struct bld_ctx *ctx, const struct cs_config *cfg, int *comp)
+llvm_option(const struct bld_ctx *ctx, const struct cs_config *cfg, int lto,
+	    int *comp)
 {
 	const struct cs_space *sp = ctx->sp;
 
@@ -219,13 +224,19 @@ needs_llvm(const struct bld_ctx *ctx, const struct cs_config *cfg, int *comp)
 			if (!cs_config_has(sp, cfg, c, o))
 				continue;
 			h = gen_hardening(cs_space_option(sp, o));
-			if (h != NULL && (h->clang || h->lto)) {
+			if (h != NULL && (lto ? h->lto : h->clang || h->lto)) {
 				*comp = c;
 				return h;
 			}
 		}
 	}
 	return NULL;
+}
+
+static const struct gen_hardening *
+needs_llvm(const struct bld_ctx *ctx, const struct cs_config *cfg, int *comp)
+{
+	return llvm_option(ctx, cfg, 0, comp);
 }
 
 int
@@ -249,8 +260,11 @@ bld_check(struct bld_ctx *ctx, const struct cs_config *cfg, char *msg,
 			 h->name, cs_space_component(ctx->sp, c), clang);
 		return FX_EXIT_ENV;
 	}
-	lld = h->lto ? proc_which("ld.lld") : NULL;
-	if (h->lto && lld == NULL) {
+	h = llvm_option(ctx, cfg, 1, &c);
+	if (h == NULL)
+		return FX_EXIT_OK;
+	lld = proc_which(tool("LLD", "ld.lld"));
+	if (lld == NULL) {
 		snprintf(msg, msglen,
 			 "hardening '%s' of component '%s' links with lld, "
 			 "and 'ld.lld' is not installed (install lld)",
