@@ -89,6 +89,7 @@ static pid_t proc_pids[GATE_MAX_COMPARTMENTS];
 static volatile sig_atomic_t proc_stopping;
 static __thread int proc_is_control; /* this thread may use gates */
 static char *proc_syscall_names[PROC_MAX_SYSCALL];
+static sigset_t proc_start_mask; /* the signal mask before start-up */
 
 static long
 futex(_Atomic uint32_t *word, int op, uint32_t val)
@@ -448,6 +449,8 @@ proc_spawn(int c, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &proc_start_mask, NULL);
 	proc_enter(c);
 	proc_serve(0);
 	_exit(0);
@@ -457,6 +460,7 @@ int
 gate_rt_start(const struct gate_image *img)
 {
 	struct sigaction sa;
+	sigset_t block, old;
 	pid_t parent = getpid();
 	int status;
 
@@ -476,11 +480,18 @@ gate_rt_start(const struct gate_image *img)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 
+	/* A compartment that dies at once is reported by name: hold its
+	 * SIGCHLD until every pid is known. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	proc_start_mask = old;
 	fflush(NULL);
 	proc_pids[img->entry_compartment] = parent;
 	for (int c = 0; c < img->ncompartments; c++)
 		if (c != img->entry_compartment)
 			proc_spawn(c, parent);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	proc_enter(img->entry_compartment);
 	status = img->entry();
