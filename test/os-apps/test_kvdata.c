@@ -52,7 +52,7 @@ test_lists(void **state)
 	(void)state;
 	kvdata_flush();
 	for (i = 0; i < 100; i++) {
-		char v[8];
+		char v[24];
 
 		snprintf(v, sizeof(v), "%ld", i);
 		assert_int_equal(kvdata_push(K("l"), i % 2, v, strlen(v)),
