@@ -10,7 +10,7 @@
 #   one-comp   one component newly hardened: one recompile and a link
 #
 # Warm, link and one-comp are medians of REPS runs (default 3).
-set -u
+set -u -o pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${FX_BIN:-$root/build/release/flexexplore}
 reps=${REPS:-3}
@@ -65,23 +65,24 @@ for app in $(ls "$root/os/apps"); do
 	base=$(echo $comps | tr ' ' '+')
 	spec=(--spec "$work/$app.yaml")
 
-	cold=$(timed "${spec[@]}" "$base")
+	cold=$(timed "${spec[@]}" "$base") || exit 1
 	objects=$(field compiled <"$work/out")
 	dir=$(dirname "$(sed -n 's/.*"image": "\([^"]*\)".*/\1/p' "$work/out")")
 
-	warm=$(for _ in $(seq "$reps"); do timed "${spec[@]}" "$base"; done |
-		median)
+	warm=$(for _ in $(seq "$reps"); do
+		timed "${spec[@]}" "$base" || exit 1
+	done | median) || exit 1
 	relink=$(for _ in $(seq "$reps"); do
 		rm -f "$dir/image" "$dir"/fxc_*.o
 		t0=$(now)
 		make -s -C "$work/src/os" BUILD="$dir" >/dev/null || exit 1
 		awk -v a="$t0" -v b="$(now)" 'BEGIN {print b - a}'
-	done | median)
-	cached=$(timed "${spec[@]}" --force "$base")
+	done | median) || exit 1
+	cached=$(timed "${spec[@]}" --force "$base") || exit 1
 	one=$(for c in $comps; do
-		timed "${spec[@]}" "$base/$c=stack-protector"
+		timed "${spec[@]}" "$base/$c=stack-protector" || exit 1
 		[ "$(field compiled <"$work/out")" -ge 1 ] || exit 1
-	done | median)
+	done | median) || exit 1
 	printf '%-8s %7.2fs %7.3fs %7.2fs %7.2fs %8.2fs %7s\n' "$app" "$cold" \
 		"$warm" "$relink" "$cached" "$one" "$objects"
 done
