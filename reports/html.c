@@ -185,7 +185,12 @@ add_facts(struct strbuf *sb, const struct rp_report *r)
 	sb_addf(&t, "%s (%.0f configurations), file %s", r->space_name,
 	        e->space_size, r->space_path);
 	add_fact(sb, "space", t.buf);
-	add_fact(sb, "host", r->host_fingerprint);
+	sb_reset(&t);
+	sb_adds(&t, r->host_fingerprint);
+	for (char **m = r->host_mechanisms; m != NULL && *m != NULL; m++)
+		sb_addf(&t, "%s%s", m == r->host_mechanisms ? ", runs " : " ",
+		        *m);
+	add_fact(sb, "host", t.buf);
 	add_fact(sb, "revision", r->revision);
 	sb_reset(&t);
 	sb_addf(&t, "%s, %s is better; strategy %s, evaluator %s", e->metric,

@@ -1103,6 +1103,7 @@ rp_load(struct db *db, int64_t id, const char *spec, struct rp_report *r)
 			          n->name, r->space_used, msg);
 	}
 	r->engine_alive = db_exploration_locked(db, id);
+	r->host_mechanisms = rp_host_mechanisms(db, r->host_description);
 	count(r);
 	index_nodes(r);
 	derive(r);
@@ -1119,6 +1120,7 @@ rp_free(struct rp_report *r)
 	free(r->space_path);
 	free(r->host_fingerprint);
 	free(r->host_description);
+	rp_strv_free(r->host_mechanisms);
 	free(r->revision);
 	free(r->space_used);
 	if (r->sp != NULL)

@@ -75,6 +75,7 @@ struct rp_report {
 	char *space_name, *space_digest, *space_path;
 	char *host_fingerprint, *host_description;
 	int host_description_json; /* the description is valid JSON */
+	char **host_mechanisms;    /* what the host can run, if it says */
 	char *revision;
 	struct cs_space *sp;
 	char *space_used;  /* the file the order was computed from */

@@ -109,7 +109,11 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	if (e->app[0] != '\0' && strcmp(e->app, r->space_name) != 0)
 		sb_addf(sb, ", application '%s'", e->app);
 	sb_addc(sb, '\n');
-	sb_addf(sb, "  %-11s%s\n", "host", r->host_fingerprint);
+	sb_addf(sb, "  %-11s%s", "host", r->host_fingerprint);
+	for (char **m = r->host_mechanisms; m != NULL && *m != NULL; m++)
+		sb_addf(sb, "%s%s", m == r->host_mechanisms ? ", runs " : " ",
+		        *m);
+	sb_addc(sb, '\n');
 	sb_addf(sb, "  %-11s", "revision");
 	rp_add_wrapped(sb, r->revision, 13, 13);
 	sb_addf(sb, "  %-11s%s, evaluator %s, toolchain %s\n", "strategy",

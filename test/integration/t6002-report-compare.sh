@@ -78,7 +78,7 @@ expect_eq "the safest choices shift as the CSV says" \
 expect_exit 0 "report on the second host alone" "$FX_BIN" report \
 	--db "$db" --app flexos-redis
 expect_grep "the newest exploration is the second host's" \
-	'^  host +testhost-b$' "$T/out"
+	'^  host +testhost-b, runs fcall proc$' "$T/out"
 expect_grep "its skipped configurations are counted" '^  skipped +64$' \
 	"$T/out"
 

@@ -22,7 +22,12 @@
  *	gadget	     (mpk) a jumps to the gate's wrpkru with PKRU 0 in eax
  *	badfn	     (mpk) a calls the switch with a function index past the
  *		     gate table
+ *	gatestate    (mpk) a writes the gate's own state
+ *	badargs	     (mpk) a calls the switch with an argument block in b's
+ *		     data (b would write its result there)
+ *	thread	     (mpk) a thread a starts calls the switch
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -433,6 +438,40 @@ case_gadget(void)
 	return 1;
 }
 
+#ifdef GT_MPK
+static void *
+gt_thread(void *arg)
+{
+	(void)arg;
+	mpk_switch(FN_B_EMPTY, NULL);
+	return NULL;
+}
+#endif
+
+/* Attacks on the gate itself: its state, its argument check, its thread
+ * check. */
+A_TEXT static int
+case_gate_attack(const char *c)
+{
+#ifdef GT_MPK
+	pthread_t t;
+
+	if (strcmp(c, "gatestate") == 0) {
+		printf("a overwrites the gate's stack tops\n");
+		mpk_gate.g.sp[COMP_B] = (uintptr_t)&a_secret;
+	} else if (strcmp(c, "badargs") == 0) {
+		printf("a hands b an argument block inside b's data\n");
+		mpk_switch(FN_B_ADD, (void *)&b_secret);
+	} else if (strcmp(c, "thread") == 0) {
+		printf("a thread of a's calls the switch\n");
+		if (pthread_create(&t, NULL, gt_thread, NULL) == 0)
+			pthread_join(t, NULL);
+	}
+#endif
+	printf("%s: nothing stopped it\n", c);
+	return 1;
+}
+
 /* Call the switch directly, with an index past the gate table. */
 A_TEXT static int
 case_badfn(void)
@@ -464,6 +503,9 @@ gt_main(void)
 		return case_gadget();
 	if (strcmp(c, "badfn") == 0)
 		return case_badfn();
+	if (strcmp(c, "gatestate") == 0 || strcmp(c, "badargs") == 0 ||
+	    strcmp(c, "thread") == 0)
+		return case_gate_attack(c);
 	if (strcmp(c, "read") == 0) {
 		printf("a reads b's data\n");
 		printf("read %ld: nothing stopped it\n", b_secret);

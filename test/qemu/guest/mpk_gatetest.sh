@@ -42,13 +42,34 @@ rc=$?
 sed 's/^/  /' /tmp/gt.out
 [ $rc -eq 134 ]
 say $? "gadget: a wrpkru reached without the gate is stopped (exit $rc)"
-grep -q 'mpk gate: a function index, PKRU value or gate frame the gate did not set' /tmp/gt.out
+grep -q 'mpk gate: stopped a call or return the gate did not make' /tmp/gt.out
 say $? "gadget: the gate says what it found"
 
 # The switch called directly with a function index outside the table.
 $img --case=badfn >/tmp/gt.out 2>&1
 rc=$?
 sed 's/^/  /' /tmp/gt.out
-[ $rc -eq 134 ] && grep -q 'mpk gate: a function index' /tmp/gt.out
+[ $rc -eq 134 ] && grep -q 'mpk gate: stopped a call or return the gate did not make' /tmp/gt.out
 say $? "badfn: a function index outside the gate table is stopped (exit $rc)"
+
+# The gate's own state is on a key no compartment has.
+$img --case=gatestate >/tmp/gt.out 2>&1
+rc=$?
+sed 's/^/  /' /tmp/gt.out
+[ $rc -eq 139 ] && grep -q "compartment 'a' stopped by SIGSEGV: write at 0x[0-9a-f]*, in the gate's own state" /tmp/gt.out
+say $? "gatestate: writing the gate's state is stopped (exit $rc)"
+
+# An argument block outside the gate arena (b would write into itself).
+$img --case=badargs >/tmp/gt.out 2>&1
+rc=$?
+sed 's/^/  /' /tmp/gt.out
+[ $rc -eq 134 ] && grep -q 'mpk gate: stopped a call or return the gate did not make' /tmp/gt.out
+say $? "badargs: an argument block outside the gate arena is stopped (exit $rc)"
+
+# Only the thread that started the image crosses compartments.
+$img --case=thread >/tmp/gt.out 2>&1
+rc=$?
+sed 's/^/  /' /tmp/gt.out
+[ $rc -eq 134 ] && grep -q 'mpk gate: stopped a call or return the gate did not make' /tmp/gt.out
+say $? "thread: a gate from another thread is stopped (exit $rc)"
 exit $fail
