@@ -16,8 +16,12 @@ bin=${FX_BIN:-$root/build/release/flexexplore}
 reps=${REPS:-3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/fxbench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/src"
+mkdir -p "$work/src" "$work/bin"
 cp -r "$root/os" "$root/gates" "$work/src/"
+
+# Our own copy of the engine (fxcc beside it), safe from rebuilds meanwhile.
+cp "$bin" "$(dirname "$bin")/fxcc" "$work/bin/"
+bin="$work/bin/flexexplore"
 export FLEXEXPLORE_SRCDIR="$work/src"
 
 now() { date +%s.%N; }
