@@ -54,3 +54,16 @@ check "alive after clients that leave during a large response" app_alive
 curl -s -o "$T/body" "$url/docs/200k.txt"
 check "and still serves files correctly" cmp "$T/body" \
 	"$FX_ROOT/os/apps/httpd/content/docs/200k.txt"
+
+# A client that connects and stays silent is dropped after the idle
+# timeout.
+app_stop
+check "the image starts with --idle-timeout=1" app_start "$T/one/image" \
+	--idle-timeout=1
+start=$(date +%s)
+timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; cat <&3' _ "$APP_PORT" \
+	>/dev/null 2>&1
+took=$(($(date +%s) - start))
+expect_eq "a silent connection is closed within 1-3 s" 1 \
+	"$([ "$took" -ge 1 ] && [ "$took" -le 3 ] && echo 1)"
+check "and the server keeps running" app_alive

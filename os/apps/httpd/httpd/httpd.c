@@ -16,6 +16,7 @@
 #include "vfs.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ struct conn {
 	int interest; /* NET_* bits last given to net_watch() */
 	int file;     /* vfs descriptor being streamed, or -1 */
 	long file_off, file_left;
-	long skip; /* request body bytes still to discard */
+	long skip;     /* request body bytes still to discard */
+	uint64_t seen; /* plat_time_ns() of the last bytes received */
 	size_t in_len;
 	size_t out_off, out_len;
 	char in[HTTPD_IN_SIZE];
@@ -41,6 +43,7 @@ struct conn {
 
 static struct conn **httpd_conns; /* indexed by socket */
 static size_t httpd_nconns;
+static uint64_t httpd_idle_ns; /* close connections silent this long */
 static char httpd_date[64];
 static time_t httpd_date_at;
 
@@ -392,7 +395,27 @@ httpd_readable(struct conn *c)
 		return;
 	}
 	c->in_len += (size_t)n;
+	c->seen = plat_time_ns();
 	httpd_run(c);
+}
+
+/*
+ * Close connections that sent nothing for the idle timeout while no
+ * response was on its way to them, so that clients that open connections
+ * and go quiet cannot hold the server's memory forever.
+ */
+static void
+httpd_sweep(uint64_t now)
+{
+	size_t fd;
+
+	for (fd = 0; fd < httpd_nconns; fd++) {
+		struct conn *c = httpd_conns[fd];
+
+		if (c != NULL && c->interest == NET_READ &&
+		    now - c->seen > httpd_idle_ns)
+			httpd_close(c);
+	}
 }
 
 static int
@@ -421,6 +444,7 @@ httpd_add(int fd)
 	c->file = -1;
 	c->file_off = c->file_left = c->skip = 0;
 	c->in_len = c->out_off = c->out_len = 0;
+	c->seen = plat_time_ns();
 	httpd_conns[fd] = c;
 	if (httpd_watch(c, NET_READ) < 0) {
 		httpd_close(c);
@@ -477,6 +501,8 @@ httpd_main(void)
 	struct net_event ev[HTTPD_EVENTS];
 	const char *host = plat_option("host");
 	long port = plat_option_long("port", 8080);
+	long idle = plat_option_long("idle-timeout", 60);
+	uint64_t swept = plat_time_ns(), now;
 	int lfd, n, i;
 
 	if (httpd_load_content() < 0)
@@ -488,13 +514,19 @@ httpd_main(void)
 	}
 	if (net_watch(lfd, NET_READ) < 0)
 		return 1;
+	httpd_idle_ns = (uint64_t)(idle > 0 ? idle : 1) * 1000000000u;
 	plat_ready(net_local_port(lfd));
 
 	for (;;) {
-		n = net_wait(ev, HTTPD_EVENTS, -1);
+		n = net_wait(ev, HTTPD_EVENTS, 1000);
 		if (n < 0) {
 			plat_err("wait failed: %s", strerror(-n));
 			return 1;
+		}
+		now = plat_time_ns();
+		if (now - swept >= 1000000000u) {
+			httpd_sweep(now);
+			swept = now;
 		}
 		for (i = 0; i < n; i++) {
 			int fd = ev[i].fd;
