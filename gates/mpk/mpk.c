@@ -2,12 +2,13 @@
  * mpk: compartments in one address space, kept apart by protection keys.
  *
  * Start-up checks that the host has protection keys (and refuses to start
- * with a message when not), allocates one key per compartment and one
- * shared key, tags every compartment's sections with its key, fills the
- * read-only gate table with each compartment's PKRU value, creates the
- * per-compartment heaps, and runs the application's entry through the
- * gate.  Stacks (one per compartment and thread) and gate arenas (one per
- * thread, on the shared key) are made when a thread first needs them.
+ * with a message when not), allocates one key per compartment, a shared
+ * key for the gate arena and a gate key for the gate's own state, tags
+ * every compartment's sections with its key, fills the read-only gate
+ * table (each compartment's PKRU value, each function's dispatcher and
+ * compartment), makes one stack per compartment and the gate arena,
+ * creates the per-compartment heaps, and runs the application's entry
+ * through the gate.  Gates serve the thread that started the image.
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -25,8 +26,8 @@
 #define MPK_PAGE 4096UL
 
 __thread int mpk_cur = MPK_CORE;
-__thread uintptr_t mpk_sp[GATE_MAX_COMPARTMENTS + 1];
 union mpk_page mpk_page __attribute__((aligned(4096)));
+union mpk_gate_page mpk_gate __attribute__((aligned(4096)));
 
 static __thread int mpk_started; /* the thread gate_rt_start() runs on */
 static __thread char *mpk_arena;
@@ -135,7 +136,7 @@ mpk_alloc_key(const struct gate_image *img)
 	if (key < 0)
 		plat_panic("mpk: %d compartments need %d protection keys and "
 			   "the host gives fewer (%s)",
-			   img->ncompartments, img->ncompartments + 1,
+			   img->ncompartments, img->ncompartments + 2,
 			   strerror(errno));
 	return key;
 }
@@ -157,6 +158,8 @@ mpk_keys_init(const struct gate_image *img)
 	struct mpk_table *t = &mpk_page.t;
 
 	t->shared_key = mpk_alloc_key(img);
+	t->gate_key = mpk_alloc_key(img);
+	t->pkru_gate = mpk_pkru_for(t->gate_key, t->gate_key);
 	for (int i = 0; i < img->ncompartments; i++) {
 		const struct gate_compartment *c = &img->compartments[i];
 		int key = mpk_alloc_key(img);
@@ -209,14 +212,13 @@ mpk_fns_init(const struct gate_image *img)
 	t->nfns = (uint32_t)n;
 }
 
-void
-mpk_stack_ensure(int comp)
+/* Compartment @comp's stack: a guard page below, the rest on its key. */
+static uintptr_t
+mpk_stack_make(int comp)
 {
 	size_t len = MPK_STACK_SIZE + MPK_PAGE;
 	char *base;
 
-	if (mpk_sp[comp] != 0)
-		return;
 	base = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1,
 		    0);
@@ -224,8 +226,6 @@ mpk_stack_ensure(int comp)
 		plat_panic("mpk: no memory for a stack of compartment '%s': %s",
 			   mpk_page.t.img->compartments[comp].name,
 			   strerror(errno));
-
-	/* A guard page below, the rest on the compartment's key. */
 	if (mprotect(base, MPK_PAGE, PROT_NONE) != 0 ||
 	    pkey_mprotect(base + MPK_PAGE, MPK_STACK_SIZE,
 			  PROT_READ | PROT_WRITE, mpk_page.t.key[comp]) != 0)
@@ -233,15 +233,37 @@ mpk_stack_ensure(int comp)
 			   "'%s': %s",
 			   mpk_page.t.img->compartments[comp].name,
 			   strerror(errno));
-	mpk_sp[comp] = (uintptr_t)(base + len);
+	return (uintptr_t)(base + len);
+}
+
+static void mpk_arena_make(void);
+
+/* The gate's state for this thread, then onto the gate key. */
+static void
+mpk_gate_init(const struct gate_image *img)
+{
+	struct mpk_gate *g = &mpk_gate.g;
+
+	mpk_arena_make();
+	g->fs = (uintptr_t)__builtin_thread_pointer();
+	g->cur = MPK_CORE;
+	g->depth = 0;
+	g->arena_lo = (uintptr_t)mpk_arena;
+	g->arena_hi = (uintptr_t)mpk_arena + mpk_arena_size;
+	for (int i = 0; i < img->ncompartments; i++)
+		g->sp[i] = mpk_stack_make(i);
+	if (pkey_mprotect(&mpk_gate, sizeof(mpk_gate), PROT_READ | PROT_WRITE,
+			  mpk_page.t.gate_key) != 0)
+		plat_panic("mpk: cannot put the gate state on key %d: %s",
+			   mpk_page.t.gate_key, strerror(errno));
 }
 
 void
 mpk_gate_violation(void)
 {
-	static const char msg[] = ": mpk gate: a function index, PKRU value "
-				  "or gate frame the gate did not set; "
-				  "stopping\n";
+	static const char msg[] = ": mpk gate: stopped a call or return the "
+				  "gate did not make (function index, argument "
+				  "block, thread, PKRU value or frame)\n";
 	const char *name = plat_image_name();
 
 	if (write(STDERR_FILENO, name, strlen(name)) < 0 ||
@@ -277,6 +299,7 @@ gate_rt_start(const struct gate_image *img)
 
 	mpk_keys_init(img);
 	mpk_fns_init(img);
+	mpk_gate_init(img);
 	mpk_heap_init(&mpk_page.t);
 	mpk_fault_init();
 	if (mprotect(&mpk_page, sizeof(mpk_page), PROT_READ) != 0)
@@ -287,7 +310,6 @@ gate_rt_start(const struct gate_image *img)
 
 	mpk_started = 1;
 	mpk_entry_status = 4;
-	mpk_stack_ensure(img->entry_compartment);
 	mpk_switch(img->nfunctions, NULL);
 	mpk_leave(img);
 	return mpk_entry_status;
@@ -302,13 +324,11 @@ gate_rt_call(int callee, int fn, void *args)
 		plat_panic("mpk: gate call of function %d into compartment %d "
 			   "does not match the gate table",
 			   fn, callee);
-	/* A thread a component started runs with its creator's PKRU, but
-	 * its gates would not know whose it is. */
-	if (mpk_cur == MPK_CORE && !mpk_started)
+	/* Gates serve the thread that started the image (the switch checks
+	 * it too, this only says so in words). */
+	if (!mpk_started)
 		plat_panic("mpk: a gate call from a thread the image started "
 			   "(only the main thread may cross compartments)");
-	if (mpk_sp[callee] == 0)
-		mpk_stack_ensure(callee);
 	mpk_switch(fn, args);
 }
 

@@ -29,16 +29,24 @@
 /* The index the core (no compartment) uses in per-compartment tables. */
 #define MPK_CORE GATE_MAX_COMPARTMENTS
 
-/* Bytes of stack each compartment gets per thread (reserved, committed
- * as it is touched), plus one guard page below it. */
+/* Bytes of stack each compartment gets, reserved and committed as it is
+ * touched, plus one guard page below it. */
 #define MPK_STACK_SIZE (8UL << 20)
+
+/* Gate calls that may be in progress at once (nested and re-entrant). */
+#define MPK_MAX_DEPTH 200
+
+/* The PKRU value with key 0 alone: the core's exit path and the gate's
+ * violation path. */
+#define MPK_PKRU_KEY0 0xfffffffcu
 
 /*
  * The gate table: everything the switch reads to decide what PKRU value to
  * write and where to go.  It fills one page that start-up makes read-only,
  * and so is the function table it points to, so no compartment can forge
  * an entry: a caller names a function by its index, and the table says
- * which compartment runs it and where its dispatcher is.
+ * which compartment runs it and where its dispatcher is.  The switch
+ * reads the first fields by offset (mpk_switch.c checks them).
  */
 struct mpk_fn {
 	void (*dispatch)(void *args);
@@ -51,8 +59,10 @@ struct mpk_table {
 	uint32_t pkru[GATE_MAX_COMPARTMENTS]; /* PKRU value of each */
 	uint32_t nfns;			      /* valid function indexes */
 	const struct mpk_fn *fns; /* the image's functions, then the entry */
+	uint32_t pkru_gate;	  /* key 0 and the gate key alone */
 	int key[GATE_MAX_COMPARTMENTS]; /* protection key of each */
-	int shared_key;			/* key of the gate arenas */
+	int shared_key;			/* key of the gate arena */
+	int gate_key;			/* key of the gate's own state */
 	int nfunctions;			/* the image's functions */
 	const struct gate_image *img;
 };
@@ -65,28 +75,52 @@ union mpk_page {
 
 extern union mpk_page mpk_page;
 
-/* Per thread: the compartment running now (MPK_CORE before the first
- * gate) and the top of each compartment's stack on this thread (0 until
- * the thread first enters it). */
+/*
+ * The gate's own state, in a page on the gate key, which no compartment's
+ * PKRU allows: only the switch, between two checked PKRU writes, reads and
+ * changes it.  Gates serve the thread that started the image (its %fs
+ * base is recorded here); every compartment has one stack on it.
+ */
+struct mpk_frame {
+	uint32_t caller; /* who made the call */
+	uint32_t pad;
+	uintptr_t caller_top; /* its stack top before the call */
+};
+
+struct mpk_gate {
+	uintptr_t fs;	    /* the thread allowed through */
+	uint32_t cur;	    /* running compartment (MPK_CORE: the core) */
+	uint32_t depth;	    /* frames in use */
+	uintptr_t arena_lo; /* argument blocks must lie in the arena */
+	uintptr_t arena_hi;
+	uintptr_t sp[GATE_MAX_COMPARTMENTS + 1]; /* stack top of each */
+	struct mpk_frame frames[MPK_MAX_DEPTH];	 /* calls in progress */
+};
+
+union mpk_gate_page {
+	struct mpk_gate g;
+	char page[4096];
+};
+
+extern union mpk_gate_page mpk_gate;
+
+/* The running compartment, as the switch last set it: a copy on key 0
+ * for fault reports (which run with key 0 alone), never trusted. */
 extern __thread int mpk_cur;
-extern __thread uintptr_t mpk_sp[GATE_MAX_COMPARTMENTS + 1];
 
 /**
  * Run function @fn of the gate table (mpk_table.fns) in its compartment:
- * switch PKRU and stack, call its dispatcher on @args, switch back.
- * Checks the index and the PKRU value after every write of it, restores
- * the caller's callee-saved registers from the caller's own stack, and
- * clears every other register across the boundary.  Written in assembly
- * (mpk_switch.c); the caller has made the callee's stack.
+ * switch PKRU and stack, call its dispatcher on @args (NULL or a block in
+ * the gate arena), switch back.  Checks the index, the calling thread and
+ * the PKRU value after every write of it, keeps the chain of calls in the
+ * gate's own state, restores the caller's callee-saved registers from the
+ * caller's own stack, and clears every other register across the
+ * boundary.  Written in assembly (mpk_switch.c).
  */
 void mpk_switch(int fn, void *args);
 
-/** Stop the image: the gate found a function index, PKRU value or frame
- * it did not set. */
+/** Stop the image: the gate met a call or return it did not make. */
 void mpk_gate_violation(void) __attribute__((noreturn));
-
-/** Make this thread's stack for compartment @comp if it has none. */
-void mpk_stack_ensure(int comp);
 
 /**
  * Create the heap of every compartment in @t, tagged with its key.  Until

@@ -88,6 +88,9 @@ mpk_report(int sig, const siginfo_t *si, const ucontext_t *uc)
 		plat_safe_puts(msg, sizeof(msg), &n, "'");
 	} else if (si->si_pkey == (unsigned)t->shared_key) {
 		plat_safe_puts(msg, sizeof(msg), &n, ", in the gate arena");
+	} else if (si->si_pkey == (unsigned)t->gate_key) {
+		plat_safe_puts(msg, sizeof(msg), &n,
+			       ", in the gate's own state");
 	}
 	plat_safe_puts(msg, sizeof(msg), &n, " (protection key ");
 	plat_safe_putu(msg, sizeof(msg), &n, si->si_pkey, 10);

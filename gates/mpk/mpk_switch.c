@@ -3,28 +3,32 @@
  * control every register.
  *
  * mpk_switch(fn, args), on the caller's stack and PKRU:
- *  1. push the callee-saved registers, the caller's previous stack top and
- *     its index; record the new top as the caller's (a call back into the
- *     caller stacks below this frame);
- *  2. look the function up in the read-only gate table: its dispatcher
- *     and the compartment it runs in (so a caller cannot pick either);
- *  3. write the callee's PKRU value from the table, then check the index
- *     and the value in eax against the table again: a jump straight to
- *     the wrpkru with a value of its own stops there;
- *  4. move to the callee's stack, push the two indexes, clear every
- *     register but the argument, call the dispatcher;
- *  5. on return, write the caller's PKRU value (checked the same way),
- *     go back to the caller's stack, check that its frame names the
- *     caller, restore the callee-saved registers from it (the callee
- *     could not write them there) and clear the others.
- * The direction flag is cleared both ways, as the ABI expects.
+ *  1. push the callee-saved registers on the caller's stack;
+ *  2. enter the gate: write the gate's PKRU value (key 0 and the gate key
+ *     alone, so the caller's own memory is out of reach too) and check
+ *     it; check that this is the thread gates serve;
+ *  3. look the function up in the read-only gate table: its dispatcher
+ *     and the compartment it runs in (so a caller can pick neither);
+ *     check that the argument block lies in the gate arena;
+ *  4. in the gate's state: push a frame (caller, its stack top), record
+ *     the caller's stack top, make the callee current;
+ *  5. write the callee's PKRU value from the table and check it, move to
+ *     the callee's stack, clear every register but the argument, call the
+ *     dispatcher;
+ *  6. on return, enter the gate again, pop the frame (it names the
+ *     caller: nothing on the callee's side does), restore the caller's
+ *     stack top, write and check the caller's PKRU value, go back to the
+ *     caller's stack, restore its callee-saved registers from there (the
+ *     callee could not write them) and clear every other register.
  *
- * A return to the core (the entry call of gate_rt_start) keeps the
- * entry compartment's PKRU: no gate ever writes the all-access value, so
- * there is none a gadget could reuse.
- *
- * Thread-local variables are reached as %fs:sym@tpoff (the local-exec
- * model): the runtime is always linked into the image's executable.
+ * Every PKRU write is checked right after it, against the value the table
+ * gives for the index in a register: a jump straight to a wrpkru with a
+ * value of its own stops there.  A jump to the gate's own wrpkru with the
+ * gate's value gets key 0 and the gate key but loses its own key, and
+ * what follows is the gate's code, which decides from the gate's state
+ * alone where to go.  A return to the core (the entry call of
+ * gate_rt_start) gets key 0 alone.  The direction flag is cleared both
+ * ways, as the ABI expects.
  */
 #include <stddef.h>
 
@@ -34,9 +38,21 @@ _Static_assert(offsetof(struct mpk_table, ncomp) == 0, "ncomp at 0");
 _Static_assert(offsetof(struct mpk_table, pkru) == 4, "pkru at 4");
 _Static_assert(offsetof(struct mpk_table, nfns) == 100, "nfns at 100");
 _Static_assert(offsetof(struct mpk_table, fns) == 104, "fns at 104");
+_Static_assert(offsetof(struct mpk_table, pkru_gate) == 112, "gate at 112");
 _Static_assert(sizeof(struct mpk_fn) == 16, "function entries of 16");
 _Static_assert(offsetof(struct mpk_fn, comp) == 8, "comp at 8");
+_Static_assert(offsetof(struct mpk_gate, fs) == 0, "fs at 0");
+_Static_assert(offsetof(struct mpk_gate, cur) == 8, "cur at 8");
+_Static_assert(offsetof(struct mpk_gate, depth) == 12, "depth at 12");
+_Static_assert(offsetof(struct mpk_gate, arena_lo) == 16, "arena at 16");
+_Static_assert(offsetof(struct mpk_gate, arena_hi) == 24, "arena at 24");
+_Static_assert(offsetof(struct mpk_gate, sp) == 32, "sp at 32");
+_Static_assert(offsetof(struct mpk_gate, frames) == 232, "frames at 232");
+_Static_assert(sizeof(struct mpk_frame) == 16, "frames of 16");
+_Static_assert(MPK_MAX_DEPTH == 200, "the switch hard-codes the depth");
 _Static_assert(MPK_CORE == 24, "the switch hard-codes MPK_CORE");
+_Static_assert(MPK_PKRU_KEY0 == 0xfffffffcu, "the switch hard-codes it");
+_Static_assert(sizeof(struct mpk_gate) <= 4096, "the gate state fits");
 
 /* The stack the violation path runs on, whatever stack it came from. */
 char mpk_fail_stack[16384] __attribute__((aligned(16)));
@@ -46,35 +62,66 @@ __asm__(".text\n"
 	".type mpk_switch, @function\n"
 	".p2align 4\n"
 	"mpk_switch:\n"
-	/* 1. the caller's frame */
+	/* 1. the caller's registers, on its own stack */
 	"	pushq %rbp\n"
 	"	pushq %rbx\n"
 	"	pushq %r12\n"
 	"	pushq %r13\n"
 	"	pushq %r14\n"
 	"	pushq %r15\n"
-	"	movslq %fs:mpk_cur@tpoff, %r12\n"
-	"	cmpq $24, %r12\n"
-	"	ja .Lmpk_violation\n"
-	"	movq %fs:0, %r8\n"
-	"	leaq mpk_sp@tpoff(%r8), %r8\n"
-	"	pushq (%r8,%r12,8)\n"
-	"	pushq %r12\n"
-	"	movq %rsp, (%r8,%r12,8)\n"
+	"	movslq %edi, %r12\n"
 	"	movq %rsi, %r13\n"
-	/* 2. the function's entry: its dispatcher and compartment */
+	/* 2. into the gate */
 	"	leaq mpk_page(%rip), %r9\n"
-	"	movslq %edi, %rbx\n"
-	"	cmpl 100(%r9), %ebx\n"
+	"	movl 112(%r9), %eax\n"
+	"	xorl %ecx, %ecx\n"
+	"	xorl %edx, %edx\n"
+	"	wrpkru\n"
+	"	leaq mpk_page(%rip), %r9\n"
+	"	cmpl 112(%r9), %eax\n"
+	"	jne .Lmpk_violation\n"
+	"	leaq mpk_gate(%rip), %r8\n"
+	"	movq %fs:0, %rax\n"
+	"	cmpq (%r8), %rax\n"
+	"	jne .Lmpk_violation\n"
+	/* 3. the function: dispatcher and compartment; the argument block */
+	"	cmpl 100(%r9), %r12d\n"
 	"	jae .Lmpk_violation\n"
+	"	movq %r12, %rbx\n"
 	"	shlq $4, %rbx\n"
 	"	addq 104(%r9), %rbx\n"
 	"	movq (%rbx), %r14\n"
 	"	movl 8(%rbx), %ebx\n"
-	/* 3. the callee's PKRU, checked after it is written */
 	"	cmpl (%r9), %ebx\n"
 	"	jae .Lmpk_violation\n"
-	"	movq (%r8,%rbx,8), %r15\n"
+	"	testq %r13, %r13\n"
+	"	jz 1f\n"
+	"	cmpq 16(%r8), %r13\n"
+	"	jb .Lmpk_violation\n"
+	"	cmpq 24(%r8), %r13\n"
+	"	jae .Lmpk_violation\n"
+	"1:\n"
+	/* 4. a frame for the call; the callee becomes current */
+	"	movl 12(%r8), %ecx\n"
+	"	cmpl $200, %ecx\n"
+	"	jae .Lmpk_violation\n"
+	"	movl 8(%r8), %edx\n"
+	"	cmpl $24, %edx\n"
+	"	ja .Lmpk_violation\n"
+	"	movq %rcx, %rax\n"
+	"	shlq $4, %rax\n"
+	"	leaq 232(%r8,%rax), %rax\n"
+	"	movl %edx, (%rax)\n"
+	"	movq 32(%r8,%rdx,8), %r10\n"
+	"	movq %r10, 8(%rax)\n"
+	"	incl %ecx\n"
+	"	movl %ecx, 12(%r8)\n"
+	"	movq %rsp, 32(%r8,%rdx,8)\n"
+	"	movl %ebx, 8(%r8)\n"
+	"	movq 32(%r8,%rbx,8), %r15\n"
+	"	testq %r15, %r15\n"
+	"	jz .Lmpk_violation\n"
+	/* 5. the callee's PKRU, checked, its stack, and the call */
 	"	movl 4(%r9,%rbx,4), %eax\n"
 	"	xorl %ecx, %ecx\n"
 	"	xorl %edx, %edx\n"
@@ -84,13 +131,8 @@ __asm__(".text\n"
 	"	jae .Lmpk_violation\n"
 	"	cmpl 4(%r9,%rbx,4), %eax\n"
 	"	jne .Lmpk_violation\n"
-	"	testq %r15, %r15\n"
-	"	jz .Lmpk_violation\n"
 	"	movl %ebx, %fs:mpk_cur@tpoff\n"
-	/* 4. the callee's stack; nothing of the caller's goes along */
 	"	movq %r15, %rsp\n"
-	"	pushq %r12\n"
-	"	pushq %rbx\n"
 	"	movq %r13, %rdi\n"
 	"	movq %r14, %rax\n"
 	"	xorl %ebx, %ebx\n"
@@ -108,14 +150,37 @@ __asm__(".text\n"
 	"	xorl %r11d, %r11d\n"
 	"	cld\n"
 	"	call *%rax\n"
-	/* 5. back: the caller's PKRU, stack and registers */
-	"	popq %rbx\n"
-	"	popq %r12\n"
-	"	cmpl %ebx, %fs:mpk_cur@tpoff\n"
-	"	jne .Lmpk_violation\n"
-	"	cmpq $24, %r12\n"
-	"	je .Lmpk_to_core\n"
+	/* 6. back into the gate; the frame says where to */
 	"	leaq mpk_page(%rip), %r9\n"
+	"	movl 112(%r9), %eax\n"
+	"	xorl %ecx, %ecx\n"
+	"	xorl %edx, %edx\n"
+	"	wrpkru\n"
+	"	leaq mpk_page(%rip), %r9\n"
+	"	cmpl 112(%r9), %eax\n"
+	"	jne .Lmpk_violation\n"
+	"	leaq mpk_gate(%rip), %r8\n"
+	"	movq %fs:0, %rax\n"
+	"	cmpq (%r8), %rax\n"
+	"	jne .Lmpk_violation\n"
+	"	movl 12(%r8), %ecx\n"
+	"	testl %ecx, %ecx\n"
+	"	jz .Lmpk_violation\n"
+	"	cmpl $200, %ecx\n"
+	"	ja .Lmpk_violation\n"
+	"	decl %ecx\n"
+	"	movl %ecx, 12(%r8)\n"
+	"	shlq $4, %rcx\n"
+	"	leaq 232(%r8,%rcx), %rax\n"
+	"	movl (%rax), %r12d\n"
+	"	cmpl $24, %r12d\n"
+	"	ja .Lmpk_violation\n"
+	"	movq 32(%r8,%r12,8), %r11\n"
+	"	movq 8(%rax), %r10\n"
+	"	movq %r10, 32(%r8,%r12,8)\n"
+	"	movl %r12d, 8(%r8)\n"
+	"	cmpl $24, %r12d\n"
+	"	je .Lmpk_to_core\n"
 	"	cmpl (%r9), %r12d\n"
 	"	jae .Lmpk_violation\n"
 	"	movl 4(%r9,%r12,4), %eax\n"
@@ -127,15 +192,17 @@ __asm__(".text\n"
 	"	jae .Lmpk_violation\n"
 	"	cmpl 4(%r9,%r12,4), %eax\n"
 	"	jne .Lmpk_violation\n"
+	"	jmp .Lmpk_back\n"
 	".Lmpk_to_core:\n"
-	"	movl %r12d, %fs:mpk_cur@tpoff\n"
-	"	movq %fs:0, %r8\n"
-	"	leaq mpk_sp@tpoff(%r8), %r8\n"
-	"	movq (%r8,%r12,8), %rsp\n"
-	"	popq %rcx\n"
-	"	cmpq %rcx, %r12\n"
+	"	movl $0xfffffffc, %eax\n"
+	"	xorl %ecx, %ecx\n"
+	"	xorl %edx, %edx\n"
+	"	wrpkru\n"
+	"	cmpl $0xfffffffc, %eax\n"
 	"	jne .Lmpk_violation\n"
-	"	popq (%r8,%r12,8)\n"
+	".Lmpk_back:\n"
+	"	movl %r12d, %fs:mpk_cur@tpoff\n"
+	"	movq %r11, %rsp\n"
 	"	popq %r15\n"
 	"	popq %r14\n"
 	"	popq %r13\n"

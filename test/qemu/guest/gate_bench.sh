@@ -7,6 +7,7 @@
 fail=0
 for m in fcall proc mpk; do
 	n=20000
+	[ $m = mpk ] && n=5000
 	[ $m = proc ] && n=200
 	if [ -x /fx/img/iso-$m ]; then
 		printf 'isolation %s ' $m
@@ -18,6 +19,7 @@ for m in fcall proc mpk; do
 done
 for m in fcall proc mpk; do
 	iters=20000
+	[ $m = mpk ] && iters=5000
 	[ $m = proc ] && iters=100
 	/fx/gatetest-$m --case=bench --iters=$iters || fail=1
 done
