@@ -140,6 +140,13 @@ deliver(const struct cs_config *cfgs, int n, int id, const struct bld_result *r,
 {
 	int failed = 0;
 
+	/* Logged here, in the one process that may draw a progress bar. */
+	if (!r->ok)
+		log_warnx("build '%s' failed: %s", r->hash, r->reason);
+	else if (!r->up_to_date)
+		log_info("built '%s' in %.2f s: %d objects compiled, %d from "
+			 "the cache",
+			 r->hash, r->seconds, r->compiled, r->from_cache);
 	for (int i = id; i < n; i++) {
 		if (i != id && first_equal(cfgs, i) != id)
 			continue;

@@ -600,7 +600,7 @@ bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 	    sha256_file_hex(r->image, r->digest) != 0) {
 		r->timed_out = st.timed_out;
 		bld_explain_failure(ctx, &img, &st, r);
-		log_info("build of '%s' failed: %s", name.buf, r->reason);
+		log_debug("build of '%s' failed: %s", name.buf, r->reason);
 	} else {
 		finish_result(r, start);
 		if (bld_write_manifest(ctx, &img, name.buf, key, r) == 0) {
@@ -619,7 +619,7 @@ out:
 	sb_free(&name);
 	finish_result(r, start);
 	if (r->ok && !r->up_to_date)
-		log_info("built '%s' in %.2f s: %d compiled, %d from cache",
-			 r->hash, r->seconds, r->compiled, r->from_cache);
+		log_debug("built '%s' in %.2f s: %d compiled, %d from cache",
+			  r->hash, r->seconds, r->compiled, r->from_cache);
 	return rc;
 }
