@@ -132,4 +132,48 @@ int gate_addr_compartment(const struct gate_image *img, const void *addr);
  */
 void gate_report_fault(int sig, const siginfo_t *si);
 
+/*
+ * Checks of what arrives through a gate, for the generated dispatchers.
+ * A compromised caller need not go through its stubs: it can write any
+ * block into shared memory.  So before a dispatcher calls the real
+ * function, every buffer pointer in the block must lie wholly in the
+ * shared arena, or the callee would read or write its own private memory
+ * on the caller's behalf.  A runtime that isolates sets the arena's
+ * bounds at start; while they are NULL (fcall) nothing is checked.
+ */
+extern char *gate_shared_start;
+extern char *gate_shared_end;
+
+/** Whether [@p, @p + @n) lies in the shared arena (always, unset). */
+static inline int
+gate_in_shared(const void *p, size_t n)
+{
+	const char *c = p;
+
+	if (gate_shared_start == NULL)
+		return 1;
+	return c >= gate_shared_start && c <= gate_shared_end &&
+	       n <= (size_t)(gate_shared_end - c);
+}
+
+/** Whether a NUL-terminated string at @p lies wholly in the arena. */
+static inline int
+gate_in_shared_str(const char *p)
+{
+	if (gate_shared_start == NULL)
+		return 1;
+	if (p < gate_shared_start || p >= gate_shared_end)
+		return 0;
+	for (; p < gate_shared_end; p++)
+		if (*p == '\0')
+			return 1;
+	return 0;
+}
+
+/**
+ * Refuse a call whose parameter @param of function @fn fails those
+ * checks: report it, naming the compartment, and stop the image.
+ */
+void gate_reject(const char *fn, const char *param) __attribute__((noreturn));
+
 #endif /* GATE_H */

@@ -653,15 +653,41 @@ write_gate(struct strbuf *sb, const struct api_func *f, int cpt)
 		sb_addf(sb, "\t%s fx_ret;\n", f->ret);
 	sb_adds(sb, "\tchar fx_none;\n};\n\n");
 
+	/* The dispatcher: unpack into locals named as the parameters, so
+	 * that size expressions read as declared, check every buffer lies
+	 * in shared memory, then call. */
 	sb_addf(sb,
 		"static void\nfxd_%s(void *fx_p)\n{\n"
-		"\tstruct fxa_%s *fx_a = fx_p;\n\n\t(void)fx_a;\n\t",
+		"\tstruct fxa_%s *fx_a = fx_p;\n",
 		f->name, f->name);
+	for (int i = 0; i < f->nparams; i++)
+		sb_addf(sb, "\t%s %s = fx_a->%s;\n", f->params[i].type,
+			f->params[i].name, f->params[i].name);
+	sb_adds(sb, "\n\t(void)fx_a;\n");
+	for (int i = 0; i < f->nparams; i++) {
+		const struct api_param *p = &f->params[i];
+
+		if (p->dir == API_SCALAR || p->dir == API_OPAQUE)
+			continue;
+		if (p->str)
+			sb_addf(sb,
+				"\tif (%s != NULL && !gate_in_shared_str("
+				"(const char *)%s))\n",
+				p->name, p->name);
+		else
+			sb_addf(sb,
+				"\tif (%s != NULL && !gate_in_shared(%s, "
+				"(size_t)(%s)))\n",
+				p->name, p->name, p->size);
+		sb_addf(sb, "\t\tgate_reject(\"%s\", \"%s\");\n", f->name,
+			p->name);
+	}
+	sb_adds(sb, "\t");
 	if (returns(f))
 		sb_adds(sb, "fx_a->fx_ret = ");
 	sb_addf(sb, "%s(", f->name);
 	for (int i = 0; i < f->nparams; i++)
-		sb_addf(sb, "%sfx_a->%s", i ? ", " : "", f->params[i].name);
+		sb_addf(sb, "%s%s", i ? ", " : "", f->params[i].name);
 	sb_adds(sb, ");\n}\n\n");
 
 	add_prototype(sb, f, "__fxg_");

@@ -33,6 +33,10 @@
  * touched, plus one guard page below it. */
 #define MPK_STACK_SIZE (8UL << 20)
 
+/* Heaps: one per compartment and the core's (at MPK_CORE). */
+#define MPK_NHEAPS (GATE_MAX_COMPARTMENTS + 1)
+struct mpk_heap;
+
 /* Gate calls that may be in progress at once (nested and re-entrant). */
 #define MPK_MAX_DEPTH 200
 
@@ -65,6 +69,7 @@ struct mpk_table {
 	int gate_key;			/* key of the gate's own state */
 	int nfunctions;			/* the image's functions */
 	const struct gate_image *img;
+	struct mpk_heap *heap[MPK_NHEAPS]; /* each compartment's, the core's */
 };
 
 /* The table alone in its page (the switch reads it as mpk_page). */

@@ -59,7 +59,6 @@ mpk_heap_owner(const void *addr)
 #define MPK_MAGIC 0x6d706b68u
 #define MPK_CLS_LARGE 0xfffe
 #define MPK_CLS_ALIGNED 0xffff
-#define MPK_NHEAPS (GATE_MAX_COMPARTMENTS + 1)
 
 /* Chunk sizes (header included): steps of 16 up to 256, then four steps
  * per doubling up to MPK_HEAP_LARGE. */
@@ -87,9 +86,9 @@ struct mpk_heap {
 	void *free[MPK_NCLASS];
 };
 
-/* Regions [lo, lo + MPK_HEAP_RESERVE) of each heap; index MPK_CORE is the
- * core heap.  Written once per heap, before any thread but the first. */
-static struct mpk_heap *mpk_heaps[MPK_NHEAPS];
+/* Regions [lo, lo + MPK_HEAP_RESERVE) of each heap, in the gate table
+ * (read-only once the image runs); index MPK_CORE is the core heap. */
+#define mpk_heaps (mpk_page.t.heap)
 static atomic_flag mpk_core_once = ATOMIC_FLAG_INIT;
 
 static void

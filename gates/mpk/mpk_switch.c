@@ -53,6 +53,7 @@ _Static_assert(MPK_MAX_DEPTH == 200, "the switch hard-codes the depth");
 _Static_assert(MPK_CORE == 24, "the switch hard-codes MPK_CORE");
 _Static_assert(MPK_PKRU_KEY0 == 0xfffffffcu, "the switch hard-codes it");
 _Static_assert(sizeof(struct mpk_gate) <= 4096, "the gate state fits");
+_Static_assert(sizeof(struct mpk_table) <= 4096, "the gate table fits");
 
 /* The stack the violation path runs on, whatever stack it came from. */
 char mpk_fail_stack[16384] __attribute__((aligned(16)));

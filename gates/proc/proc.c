@@ -207,6 +207,23 @@ proc_exit(void)
 }
 
 /*
+ * A call message comes from shared memory, which every compartment may
+ * write: accept only functions of this compartment, with the argument
+ * block in the arena.
+ */
+static void
+proc_check_call(const struct proc_inbox *m)
+{
+	if (m->fn < 0 || m->fn >= proc_img->nfunctions ||
+	    proc_img->functions[m->fn].compartment != proc_self)
+		plat_panic("compartment '%s' refused a call to function %d, "
+			   "which it does not export",
+			   proc_img->compartments[proc_self].name, m->fn);
+	if (!gate_in_shared(m->args, 1))
+		gate_reject(proc_img->functions[m->fn].name, "argument block");
+}
+
+/*
  * Wait for messages and serve the calls made into this compartment;
  * return when a reply arrives (@for_reply) or never.
  */
@@ -219,6 +236,7 @@ proc_serve(int for_reply)
 		proc_receive(&m);
 		switch (m.kind) {
 		case MSG_CALL:
+			proc_check_call(&m);
 			proc_img->functions[m.fn].dispatch(m.args);
 			proc_send(m.from, MSG_RETURN, m.fn, NULL);
 			break;
@@ -421,6 +439,8 @@ proc_map_shared(size_t size)
 			   strerror(errno));
 	proc_sh = p;
 	proc_sh->size = size;
+	gate_shared_start = proc_sh->arena;
+	gate_shared_end = proc_sh->arena + size;
 }
 
 static void

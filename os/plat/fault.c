@@ -20,6 +20,8 @@
 #define PF_INSN 0x10
 
 const char *(*plat_syscall_name)(int nr);
+char *gate_shared_start;
+char *gate_shared_end;
 
 static char fault_stack[FAULT_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -227,4 +229,17 @@ plat_fault_init(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(fault_signals) / sizeof(int); i++)
 		sigaction(fault_signals[i], &sa, NULL);
+}
+
+void
+gate_reject(const char *fn, const char *param)
+{
+	int self = gate_rt_current();
+
+	plat_panic("compartment '%s' refused a call to '%s': its '%s' lies "
+		   "outside shared memory",
+		   self >= 0 && self < gate_image.ncompartments
+			   ? gate_image.compartments[self].name
+			   : "?",
+		   fn, param);
 }

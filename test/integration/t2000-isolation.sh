@@ -73,3 +73,16 @@ check "one compartment: victim reads prober's memory" \
 	timeout 20 "$one" --probe=peek
 expect_grep "one compartment: victim saw prober's secret" \
 	'^victim read 0x9207e5$' "$T/out"
+
+# A compromised caller that skips its stubs and hands victim a buffer in
+# victim's own private data is refused by victim's dispatcher.
+expect_exit 4 "proc: a forged gate call is refused" \
+	timeout 20 "$img" --probe=forge
+expect_grep "proc: the refusal names the compartment, function and buffer" \
+	"compartment 'victim' refused a call to 'victim_fill': its 'buf' lies outside shared memory" \
+	"$T/err"
+if grep -q '^forged call done' "$T/out"; then
+	_report 1 "proc: victim's data was not written for the forger"
+else
+	_report 0 "proc: victim's data was not written for the forger"
+fi

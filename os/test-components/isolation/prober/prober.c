@@ -10,6 +10,8 @@
  *	overflow victim does a signed overflow (stopped under ubsan)
  *	oob	 victim reads past a heap buffer (stopped under asan)
  *	icall	 victim calls through a mistyped function pointer (cfi)
+ *	forge	 bypass the stub: hand victim_fill a block whose buffer
+ *		 points into victim's own private data (a confused deputy)
  *	bench	 --count=N calls of victim_nop, timed in batches; prints the
  *		 median round trip as "gate_ns=X"
  *
@@ -23,6 +25,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "plat.h"
 #include "prober.h"
 #include "victim.h"
@@ -103,6 +106,38 @@ probe_bench(void)
 	return x == (int)(per * (PROBER_BATCHES + 1)) ? 0 : 1;
 }
 
+/*
+ * What a compromised compartment can do without its stubs: write a block
+ * into shared memory by hand and call the runtime.  The layout is that of
+ * the generated argument block of victim_fill.
+ */
+static int
+probe_forge(void)
+{
+	struct {
+		void *buf;
+		int n;
+		int seed;
+		int ret;
+		char none;
+	} * block;
+
+	for (int fn = 0; fn < gate_image.nfunctions; fn++) {
+		if (strcmp(gate_image.functions[fn].name, "victim_fill") != 0)
+			continue;
+		block = gate_rt_alloc(sizeof(*block));
+		block->buf = (void *)victim_secret_addr();
+		block->n = (int)sizeof(long);
+		block->seed = 1;
+		gate_rt_call(gate_image.functions[fn].compartment, fn, block);
+		plat_printf("forged call done; victim now reads %#lx\n",
+			    victim_read_secret());
+		return 0;
+	}
+	plat_printf("no gates to forge\n");
+	return 1;
+}
+
 int
 prober_echo(int depth)
 {
@@ -163,6 +198,8 @@ prober_main(void)
 		plat_printf("icall: %d\n", victim_bad_icall(21));
 		return 0;
 	}
+	if (strcmp(probe, "forge") == 0)
+		return probe_forge();
 	if (strcmp(probe, "bench") == 0)
 		return probe_bench();
 	plat_err("unknown --probe='%s'", probe);
