@@ -178,6 +178,8 @@ find_prior(const struct engine *e, int64_t id)
 {
 	struct prior key = {.config_id = id};
 
+	if (e->nprior == 0)
+		return NULL;
 	return bsearch(&key, e->prior, e->nprior, sizeof(*e->prior),
 		       cmp_prior);
 }
@@ -621,7 +623,8 @@ record_end(struct engine *e, double *inferred_pass, double *inferred_miss,
 	e->prior = NULL;
 	e->nprior = 0;
 	db_decision_each(e->db, e->ex.id, load_prior, e);
-	qsort(e->prior, e->nprior, sizeof(*e->prior), cmp_prior);
+	if (e->nprior > 0)
+		qsort(e->prior, e->nprior, sizeof(*e->prior), cmp_prior);
 	if (db_begin(e->db) != 0)
 		return -1;
 	db_clear_border(e->db, e->ex.id);
@@ -1186,7 +1189,8 @@ explore(struct engine *e, struct ex_outcome *out)
 		db_exploration_set_run(e->db, e->ex.id, getpid(), NULL);
 
 	db_decision_each(e->db, e->ex.id, load_prior, e);
-	qsort(e->prior, e->nprior, sizeof(*e->prior), cmp_prior);
+	if (e->nprior > 0)
+		qsort(e->prior, e->nprior, sizeof(*e->prior), cmp_prior);
 	if (e->nprior > 0)
 		log_info("resuming exploration %lld: %d decisions stored",
 			 (long long)e->ex.id, e->nprior);
