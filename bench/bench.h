@@ -155,7 +155,10 @@ struct bench_result {
  * logged message: FX_EXIT_USAGE for a bad definition, unknown
  * application or metric, or a connect address where nothing answers;
  * FX_EXIT_ENV for a missing load generator (saying which package to
- * install) or a host that cannot run it.
+ * install), or a measurement interrupted by a signal whose previous
+ * action did not end the engine (the result is then not to be used).
+ * While it runs, SIGINT, SIGTERM, SIGHUP and SIGQUIT first stop the
+ * processes it started, then take their previous action.
  */
 int bench_run(const struct bench_options *opt, struct bench_result *result);
 

@@ -174,6 +174,18 @@ void bench_proc_free(struct bench_proc *p);
 void bench_wait_text(int status, char *buf, size_t len);
 
 /**
+ * While a measurement runs, SIGINT, SIGTERM, SIGHUP and SIGQUIT first kill
+ * every process group bench_proc_start() started and not yet stopped,
+ * then take the engine's previous action (by default: the engine dies of
+ * the signal).  Children also get SIGKILL should the engine die.
+ * bench_signals_release() restores the previous actions and returns the
+ * signal that came meanwhile, or 0.
+ */
+void bench_signals_catch(void);
+int bench_signals_release(void);
+int bench_interrupted(void);
+
+/**
  * The live children of this process (from /proc/self/task/T/children);
  * returns how many were stored in @pids.
  */

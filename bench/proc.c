@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,7 +26,72 @@
 #include "internal.h"
 
 #define PROC_KEEP (1 << 20) /* bytes of output kept per stream */
+#define PROC_LIVE 8	    /* process groups started and not yet stopped */
 #define PROC_GRACE 0.5	    /* seconds between SIGTERM and SIGKILL */
+
+/*
+ * The groups alive now, for the signal handler: an engine stopped by
+ * SIGINT or SIGTERM stops them before it goes.  Written only with the
+ * signals blocked, read by the handler.
+ */
+static volatile sig_atomic_t live[PROC_LIVE];
+static volatile sig_atomic_t interrupted;
+static struct sigaction saved[NSIG];
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+static void
+set_live(pid_t old, pid_t pid)
+{
+	sigset_t all, prev;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &prev);
+	for (int i = 0; i < PROC_LIVE; i++)
+		if (live[i] == old) {
+			live[i] = pid;
+			break;
+		}
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+}
+
+static void
+on_fatal_signal(int sig)
+{
+	for (int i = 0; i < PROC_LIVE; i++)
+		if (live[i] > 0)
+			kill(-live[i], SIGKILL);
+	interrupted = sig;
+	/* What the engine did before: usually, die of the signal. */
+	sigaction(sig, &saved[sig], NULL);
+	raise(sig);
+}
+
+void
+bench_signals_catch(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	for (size_t i = 0; i < FX_ARRAY_LEN(fatal_signals); i++)
+		sigaction(fatal_signals[i], &sa, &saved[fatal_signals[i]]);
+}
+
+int
+bench_signals_release(void)
+{
+	for (size_t i = 0; i < FX_ARRAY_LEN(fatal_signals); i++)
+		sigaction(fatal_signals[i], &saved[fatal_signals[i]], NULL);
+	return interrupted;
+}
+
+int
+bench_interrupted(void)
+{
+	return interrupted;
+}
 
 int
 bench_proc_start(struct bench_proc *p, char *const argv[], const void *cpus,
@@ -62,6 +128,10 @@ bench_proc_start(struct bench_proc *p, char *const argv[], const void *cpus,
 		int devnull = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		/* Should the engine die without cleaning up, so does this. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (size_t i = 0; i < FX_ARRAY_LEN(fatal_signals); i++)
+			signal(fatal_signals[i], SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		if (cpus != NULL)
 			sched_setaffinity(0, cpus_size, cpus);
@@ -82,6 +152,7 @@ bench_proc_start(struct bench_proc *p, char *const argv[], const void *cpus,
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
 	fcntl(err[0], F_SETFL, O_NONBLOCK);
 	p->pid = pid;
+	set_live(0, pid);
 	p->out_fd = out[0];
 	p->err_fd = err[0];
 	return 0;
@@ -195,6 +266,7 @@ bench_proc_kill(struct bench_proc *p)
 		log_warnx("process %d did not exit after SIGKILL", (int)p->pid);
 		return;
 	}
+	set_live(p->pid, 0);
 	drain(&p->out_fd, &p->out);
 	drain(&p->err_fd, &p->err);
 }
@@ -209,6 +281,8 @@ bench_proc_free(struct bench_proc *p)
 	p->out_fd = p->err_fd = -1;
 	sb_free(&p->out);
 	sb_free(&p->err);
+	if (p->pid > 0)
+		set_live(p->pid, 0);
 	p->pid = 0;
 }
 

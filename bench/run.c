@@ -85,6 +85,8 @@ verdict(struct session *s, enum bench_status st, const char *fmt, ...)
 	va_list ap;
 
 	s->res->status = st;
+	snprintf(s->res->stop_reason, sizeof(s->res->stop_reason), "%s",
+		 bench_status_name(st));
 	va_start(ap, fmt);
 	vsnprintf(s->res->reason, sizeof(s->res->reason), fmt, ap);
 	va_end(ap);
@@ -575,14 +577,21 @@ one_run(struct session *s, double duration, double *values)
 	return run_client(s, duration, values);
 }
 
-/* Size count-based runs from the warm-up's rate. */
+/*
+ * Size count-based runs from the warm-up: the metrics are taken as rates
+ * of tests run one after the other ({requests} each), so one run takes
+ * about sum(requests / rate) = duration.
+ */
 static void
-scale_requests(struct session *s, double rate)
+scale_requests(struct session *s, const double *rates)
 {
-	double want = rate * s->opt->duration;
+	double per_request = 0, want;
 
 	if (s->def.requests_min == 0)
 		return;
+	for (int i = 0; i < s->def.nmetrics; i++)
+		per_request += rates[i] > 0 ? 1 / rates[i] : INFINITY;
+	want = s->opt->duration / per_request;
 	if (!(want >= (double)s->def.requests_min))
 		want = (double)s->def.requests_min;
 	if (want > (double)s->def.requests_max)
@@ -603,7 +612,7 @@ measure(struct session *s)
 	s->requests = s->def.requests_min;
 	if (one_run(s, warm, values) != 0)
 		return;
-	scale_requests(s, values[res->decided]);
+	scale_requests(s, values);
 
 	for (;;) {
 		if (one_run(s, s->opt->duration, values) != 0)
@@ -754,7 +763,7 @@ bench_run(const struct bench_options *opt, struct bench_result *result)
 	struct session s;
 	struct bench_host host;
 	pid_t before[64];
-	int nbefore, rc;
+	int nbefore, rc, sig;
 
 	memset(&s, 0, sizeof(s));
 	memset(result, 0, sizeof(*result));
@@ -784,6 +793,7 @@ bench_run(const struct bench_options *opt, struct bench_result *result)
 	 */
 	nbefore = bench_children(before, (int)FX_ARRAY_LEN(before));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	bench_signals_catch();
 
 	if (s.def.kind == BDEF_SERVER && opt->image != NULL &&
 	    start_server(&s) != 0)
@@ -810,6 +820,10 @@ stop:
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	bench_reap_orphans(before, nbefore);
 	rc = FX_EXIT_OK;
+	if ((sig = bench_signals_release()) != 0) {
+		log_errx("the measurement was interrupted by signal %d", sig);
+		rc = FX_EXIT_ENV;
+	}
 out:
 	bdef_free(&s.def);
 	return rc;

@@ -60,7 +60,7 @@ bench_case "a workload that hangs" 1 timeout \
 bench_case "a workload whose table is short" 1 wrong-answer \
 	"rows=[0-9]+ but inserts=[0-9]+" sqlite --image-arg=--fault=wrong
 bench_case "a daemon that leaves its group" 0 ok "" \
-	kvstore --image-arg=--proto=resp --image-arg=--fault=fork-daemon
+	kvstore --image-arg=--proto=resp --image-arg=--fault=fork-daemon --timeout 20
 
 # Repetitions: a steady workload stops at the minimum, once the spread is
 # under the threshold; a threshold it cannot meet runs to the cap.
@@ -72,3 +72,17 @@ expect_grep "...on no cores the load generator needs" \
 bench_case "a noisy server" 0 ok "" httpd --image-arg=--content="$content" \
 	--spread 0.000001 --reps 4 --min-reps 2 --duration 0.5
 expect_grep "...runs to the cap" '^runs: +4 \(stopped: cap of 4 runs' "$T/out"
+
+# An engine stopped mid-measurement stops what it started before it goes.
+"$FX_BIN" bench --app kvstore --image "$fake" --image-arg=--proto=resp \
+	--duration 5 --warmup 0.5 --reps 3 >"$T/term.out" 2>&1 &
+bp=$!
+for _ in $(seq 100); do
+	leftovers | grep -q redis && break
+	sleep 0.1
+done
+kill -TERM "$bp"
+wait "$bp"
+expect_eq "SIGTERM mid-run ends the engine with it" 143 "$?"
+sleep 0.2
+expect_eq "...and leaves no process behind" "" "$(leftovers | tr '\n' ' ')"
