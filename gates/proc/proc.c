@@ -341,8 +341,12 @@ proc_seccomp(const struct gate_compartment *c)
 	scmp_filter_ctx ctx;
 	int rc;
 
-	if (plat_option_long("gate-seccomp", 1) == 0)
+	if (plat_option_long("gate-seccomp", 1) == 0) {
+		plat_warn("--gate-seccomp=0: compartment '%s' runs without "
+			  "its system-call allow-list",
+			  c->name);
 		return;
+	}
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (ctx == NULL)
 		plat_panic("cannot start a seccomp filter");
