@@ -97,6 +97,41 @@ has_suffix(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/*
+ * Options the cache does not handle: other outputs than one object, and
+ * inputs the preprocessed text does not show (profiles, sanitizer lists,
+ * plugins, spec files, another compiler's parts).
+ */
+static int
+is_odd_option(const char *a)
+{
+	static const char *const exact[] = {"-E", "-S", "-M", "-MM", "-"};
+	static const char *const prefixes[] = {
+		"-x",
+		"-MF",
+		"-MT",
+		"-MQ",
+		"-Wp,",
+		"@",
+		"-B",
+		"-save-temps",
+		"-fprofile",
+		"-specs",
+		"-fplugin",
+		"-fsanitize-blacklist",
+		"-fsanitize-ignorelist",
+		"-fauto-profile",
+	};
+
+	for (size_t i = 0; i < FX_ARRAY_LEN(exact); i++)
+		if (strcmp(a, exact[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < FX_ARRAY_LEN(prefixes); i++)
+		if (strncmp(a, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* Sort out the arguments; anything unusual makes the line uncacheable. */
 static void
 parse_line(struct ccline *cl, int argc, char **argv)
@@ -135,14 +170,7 @@ parse_line(struct ccline *cl, int argc, char **argv)
 			}
 			cl->keep[i] = cl->hashed[i] = 0;
 			i++;
-		} else if (strcmp(a, "-E") == 0 || strcmp(a, "-S") == 0 ||
-			   strcmp(a, "-M") == 0 || strcmp(a, "-MM") == 0 ||
-			   strcmp(a, "-x") == 0 || strncmp(a, "-x", 2) == 0 ||
-			   strncmp(a, "-MF", 3) == 0 ||
-			   strncmp(a, "-MT", 3) == 0 || strcmp(a, "-") == 0 ||
-			   strncmp(a, "-save-temps", 11) == 0 ||
-			   strncmp(a, "-fprofile", 9) == 0 ||
-			   strncmp(a, "-Wp,", 4) == 0 || a[0] == '@') {
+		} else if (is_odd_option(a)) {
 			odd = 1;
 		} else if (is_value_option(a) && i + 1 < argc) {
 			cl->keep[++i] = 1;
