@@ -20,7 +20,7 @@ flock -w 300 9 || echo "# waited 300 s for another mpk-check; running anyway"
 make --no-print-directory -s MODE="$mode" mpk-check >"$T/qemu" 2>&1
 rc=$?
 n=0
-while read -r _ name result; do
+while read -r _ name result _; do
 	n=$((n + 1))
 	# The program's own checks ("ok WHAT" / "FAIL WHAT"), then its status.
 	while IFS= read -r line; do
@@ -38,7 +38,7 @@ while read -r _ name result; do
 	fi
 done < <(grep '^FX-RESULT ' "$T/qemu")
 # Every program reported, and the harness itself had nothing to complain of.
-[ "$n" -gt 0 ] && ! grep -q '^fx-qemu: ' "$T/qemu" && ! grep -q 'FX-RESULT .* missing$' "$T/qemu"
+[ "$n" -gt 0 ] && ! grep -q '^fx-qemu: ' "$T/qemu" && ! grep -q 'FX-RESULT .* missing' "$T/qemu"
 _report $? "make mpk-check booted and ran every program (make exit $rc)"
 [ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/qemu" | tail -n 30
-grep -E '^(FX-TIME|gate round trip|isolation [a-z]+ gate_ns)' "$T/qemu" | sed 's/^/# /'
+grep -E '^(FX-TIME|FX-RESULT|gate round trip|isolation [a-z]+ gate_ns)' "$T/qemu" | sed 's/^/# /'

@@ -16,8 +16,9 @@
 #   -m SIZE           guest memory (default 512M)
 #   -k                keep the work folder (initramfs, console log)
 #
-# Output: for every program one line "FX-RESULT NAME RC" (RC is the exit
-# status, 128+N for signal N, "missing" when the guest never reported it),
+# Output: for every program one line "FX-RESULT NAME RC (SECONDS)" (RC is
+# the exit status, 128+N for signal N, "missing" when the guest never
+# reported it),
 # then "FX-TIME boot+run S" and its output under "--- NAME" headers.  The
 # script exits 0 when every program exited 0, 1 when one did not, 3 when
 # QEMU, the kernel or busybox is missing, 4 when the guest did not finish.
@@ -144,7 +145,7 @@ qrc=$?
 end=$(date +%s.%N)
 tr -d '\r' <"$console" >"$console.txt"
 mv "$console.txt" "$console"
-secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+total=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 
 [ -n "$outdir" ] && mkdir -p "$outdir" && cp "$console" "$outdir/console.log"
 
@@ -155,20 +156,21 @@ for i in "${!names[@]}"; do
 	tag=${tags[$i]}
 	rc=$(sed -n "s/^FX-RESULT $tag \([0-9]*\)\$/\1/p" "$console" | tail -n 1)
 	rc=${rc:-missing}
-	echo "FX-RESULT $name $rc"
+	secs=$(sed -n "s/^FX-SECS $tag \([0-9.]*\)\$/\1/p" "$console" | tail -n 1)
+	echo "FX-RESULT $name $rc${secs:+ (${secs}s)}"
 	[ "$rc" = 0 ] || status=1
 	if [ -n "$outdir" ]; then
 		sed -n "s/^FX-OUT $tag: \{0,1\}//p" "$console" >"$outdir/$name.out"
 	fi
 done
-echo "FX-TIME boot+run $secs"
+echo "FX-TIME boot+run $total"
 for i in "${!names[@]}"; do
 	echo "--- ${names[$i]}"
 	sed -n "s/^FX-OUT ${tags[$i]}: \{0,1\}//p" "$console"
 done
 
 if ! grep -q '^FX-DONE' "$console"; then
-	echo "fx-qemu: the guest did not finish (qemu exit $qrc after ${secs}s); console tail:" >&2
+	echo "fx-qemu: the guest did not finish (qemu exit $qrc after ${total}s); console tail:" >&2
 	tail -n 30 "$console" >&2
 	exit 4
 fi

@@ -5,6 +5,7 @@
 #
 #   FX-OUT NN-NAME: <one line of output>
 #   FX-RESULT NN-NAME <exit status>
+#   FX-SECS NN-NAME <seconds it ran>
 #   FX-DONE
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -20,10 +21,13 @@ cd /fx || exit 1
 echo "FX-BOOTED $(cut -d' ' -f1 /proc/uptime)"
 for t in /fx/tests/*; do
 	tag=${t##*/}
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	timeout @PER_PROG@ "$t" >/tmp/fx.out 2>&1 </dev/null
 	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
 	sed "s/^/FX-OUT $tag: /" /tmp/fx.out
 	echo "FX-RESULT $tag $rc"
+	echo "FX-SECS $tag $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
 done
 echo "FX-DONE $(cut -d' ' -f1 /proc/uptime)"
 sync
