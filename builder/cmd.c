@@ -160,6 +160,23 @@ print_text(const char *name, const struct bld_result *r)
 	fflush(stdout);
 }
 
+static void
+print_summary(const struct bld_result *results, int n)
+{
+	int built = 0, current = 0, failed = 0, compiled = 0, cached = 0;
+
+	for (int i = 0; i < n; i++) {
+		built += results[i].ok && !results[i].up_to_date;
+		current += results[i].up_to_date;
+		failed += !results[i].ok;
+		compiled += results[i].compiled;
+		cached += results[i].from_cache;
+	}
+	printf("%d configurations: %d built (%d objects compiled, %d from "
+	       "the object cache), %d up to date, %d failed\n",
+	       n, built, compiled, cached, current, failed);
+}
+
 struct report {
 	char **names;
 	int json;
@@ -270,6 +287,8 @@ cmd_build(int argc, char **argv)
 	rep.json = a.json;
 	failed = bld_build_many(ctx, cfgs, n, results, report_one, &rep);
 	rc = failed > 0 ? FX_EXIT_NONE : FX_EXIT_OK;
+	if (!a.json && n > 1)
+		print_summary(results, n);
 	if (failed > 0)
 		log_warnx("%d of %d builds failed", failed, n);
 out:
