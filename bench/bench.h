@@ -26,6 +26,7 @@
 
 #define BENCH_ID_LEN 16 /* hex digits of a host fingerprint id */
 #define BENCH_MAX_CACHES 8
+#define BENCH_MAX_NUMA 8 /* NUMA nodes described one by one */
 #define BENCH_MAX_METRICS 4
 #define BENCH_MAX_SAMPLES 64
 
@@ -45,6 +46,12 @@ struct bench_host {
 	int cpu_family, cpu_model_num, cpu_stepping;
 	int packages, cores, pus, numa_nodes;
 	unsigned long long memory; /* bytes, total over NUMA nodes */
+	/* The first BENCH_MAX_NUMA nodes: their PUs and memory. */
+	struct bench_numa {
+		int os_index;
+		char cpus[64]; /* PU list, "0-3,8-11" */
+		unsigned long long memory;
+	} numa[BENCH_MAX_NUMA];
 	int ncaches;
 	struct bench_cache caches[BENCH_MAX_CACHES];
 	char os[32];	 /* uname -s */

@@ -126,9 +126,17 @@ read_topology(hwloc_topology_t topo, struct bench_host *h)
 	h->cores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
 	h->pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
 	h->numa_nodes = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
-	while ((node = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE,
-						  node)))
+	for (int i = 0; (node = hwloc_get_next_obj_by_type(
+				 topo, HWLOC_OBJ_NUMANODE, node)) != NULL;
+	     i++) {
 		h->memory += node->attr->numanode.local_memory;
+		if (i >= BENCH_MAX_NUMA)
+			continue;
+		h->numa[i].os_index = (int)node->os_index;
+		h->numa[i].memory = node->attr->numanode.local_memory;
+		hwloc_bitmap_list_snprintf(
+			h->numa[i].cpus, sizeof(h->numa[i].cpus), node->cpuset);
+	}
 
 	/* The model lives on the package, or the root on some systems. */
 	v = pkg != NULL ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
@@ -175,6 +183,8 @@ compute_id(struct bench_host *h)
 		sb_addf(&sb, "L%d%s:%llux%d|", h->caches[i].level,
 			h->caches[i].type, h->caches[i].size,
 			h->caches[i].count);
+	for (int i = 0; i < h->numa_nodes && i < BENCH_MAX_NUMA; i++)
+		sb_addf(&sb, "N%d:%s|", h->numa[i].os_index, h->numa[i].cpus);
 	sb_addf(&sb, "%s|%s|%s|pku%d|ospke%d|smep%d|smap%d|ss%d|ibt%d", h->os,
 		h->kernel, h->arch, h->pku, h->ospke, h->smep, h->smap,
 		h->cet_ss, h->cet_ibt);
@@ -270,8 +280,14 @@ bench_host_json(const struct bench_host *h, struct strbuf *sb)
 		"\"packages\":%d,\"cores\":%d,\"pus\":%d}",
 		h->cpu_family, h->cpu_model_num, h->cpu_stepping, h->packages,
 		h->cores, h->pus);
-	sb_addf(sb, ",\"numa\":{\"nodes\":%d,\"memory\":%llu}", h->numa_nodes,
-		h->memory);
+	sb_addf(sb, ",\"numa\":{\"nodes\":%d,\"memory\":%llu,\"node\":[",
+		h->numa_nodes, h->memory);
+	for (int i = 0; i < h->numa_nodes && i < BENCH_MAX_NUMA; i++)
+		sb_addf(sb,
+			"%s{\"os_index\":%d,\"cpus\":\"%s\",\"memory\":%llu}",
+			i ? "," : "", h->numa[i].os_index, h->numa[i].cpus,
+			h->numa[i].memory);
+	sb_adds(sb, "]}");
 	sb_adds(sb, ",\"caches\":[");
 	for (int i = 0; i < h->ncaches; i++)
 		sb_addf(sb,
@@ -324,6 +340,12 @@ bench_host_text(const struct bench_host *h, struct strbuf *sb)
 	sb_addf(sb, "numa:        %d node(s), ", h->numa_nodes);
 	add_size(sb, h->memory);
 	sb_adds(sb, "\n");
+	for (int i = 0; i < h->numa_nodes && i < BENCH_MAX_NUMA; i++) {
+		sb_addf(sb, "  node %d:   PUs %s, ", h->numa[i].os_index,
+			h->numa[i].cpus);
+		add_size(sb, h->numa[i].memory);
+		sb_adds(sb, "\n");
+	}
 	for (int i = 0; i < h->ncaches; i++) {
 		sb_addf(sb, "cache:       L%d %-7s ", h->caches[i].level,
 			h->caches[i].type);
