@@ -34,6 +34,11 @@ bench_case() {
 bench_case "crash at start" 1 not-started \
 	"exited before it was ready \(signal 11 \(SIGSEGV\)\): 'fake: crashing" \
 	kvstore --image-arg=--proto=resp --image-arg=--fault=crash
+printf 'not a program\n' >"$T/noexec"
+expect_exit 1 "an image that cannot be executed" \
+	"$FX_BIN" bench --app kvstore --image "$T/noexec" "${short[@]}"
+expect_grep "...did not start, saying why" \
+	"^reason: +exited before it was ready \(exit status 127\): 'cannot run .*Permission denied'" "$T/out"
 bench_case "hang at start" 1 not-ready "no 'ready port=N' line within 3 s" \
 	kvstore --image-arg=--proto=resp --image-arg=--fault=hang
 bench_case "wrong RESP answer" 1 wrong-answer \
