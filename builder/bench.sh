@@ -91,4 +91,5 @@ for app in $(ls "$root/os/apps"); do
 		"$warm" "$relink" "$cached" "$one" "$objects"
 done
 echo "(one-comp: median over the application's components; objects:"
-echo " compiled in the cold build; machine: $(nproc) cores)"
+echo " compiled in the cold build; machine: $(nproc) cores, load average"
+echo " $(cut -d" " -f1-3 /proc/loadavg) at the end)"
