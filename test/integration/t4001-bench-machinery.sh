@@ -51,7 +51,10 @@ if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; 
 	expect_grep "JSON has the status" '^\{"status":"ok"' "$T/out"
 
 	# A running server, measured where it is.
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	# A port nothing listens on, from the ephemeral range.
+	for port in $(shuf -i 20000-40000 -n 20); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+	done
 	redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
 		--daemonize no --logfile "$T/redis.log" &
 	rpid=$!

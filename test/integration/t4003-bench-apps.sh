@@ -12,7 +12,7 @@ leftovers() {
 	done | grep -E '^(image|wrk|redis)' | sort -u
 }
 
-short=(--duration 1 --warmup 0.5 --reps 2 --min-reps 2 --timeout 20 --json)
+short=(--duration 1 --warmup 0.5 --reps 2 --min-reps 2 --timeout 20)
 
 # app metric unit
 for row in "httpd requests requests/s" "kvstore get requests/s" \
@@ -22,19 +22,19 @@ for row in "httpd requests requests/s" "kvstore get requests/s" \
 	t0=$SECONDS
 	check "$app: the baseline builds and measures" \
 		"$FX_BIN" bench --app "$app" baseline "${short[@]}"
-	cp "$T/out" "$T/$app.json"
-	check "$app: $metric in $unit, two samples, a positive median" python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-assert r["status"] == "ok", r
-assert r["decided"] == sys.argv[2], r["decided"]
-m = [m for m in r["metrics"] if m["name"] == sys.argv[2]][0]
-assert m["unit"] == sys.argv[3] and m["better"] == "higher", m
-assert len(m["samples"]) == 2 and r["runs"] == 2, m
-assert all(s > 0 for s in m["samples"]), m
-assert m["ci_low"] <= m["median"] <= m["ci_high"], m
-assert len(r["host"]) == 16, r["host"]
-' "$T/$app.json" "$metric" "$unit"
+	cp "$T/out" "$T/$app.out"
+	expect_grep "$app: status ok" '^status: +ok$' "$T/$app.out"
+	expect_grep "$app: $metric in $unit decides" \
+		"^metric: +$metric \\($unit, higher is better\\), decides" "$T/$app.out"
+	# The deciding metric's samples, median and interval, in order.
+	awk '/decides the repetitions/ { d = 1; next }
+		d && /^  samples:/ { n = NF - 1; ok = $2 > 0 && $3 > 0 }
+		d && /^  median:/ { m = $2 }
+		d && /^  CI:/ { gsub(/[\[\],]/, " "); lo = $2; hi = $3; d = 0 }
+		END { exit !(n == 2 && ok && lo <= m && m <= hi && m > 0) }' \
+		"$T/$app.out"
+	_report $? "$app: two positive samples, a median inside its interval"
+	expect_grep "$app: keyed by the host" '^host: +[0-9a-f]{16}$' "$T/$app.out"
 	expect_eq "$app: no process left behind" "" "$(leftovers | tr '\n' ' ')"
 	echo "# $app took $((SECONDS - t0)) s"
 done
