@@ -97,6 +97,19 @@ find_name(const struct rp_report *r, const char *name)
 static void
 add_row(struct strbuf *sb, const char *label, const char *a, const char *b)
 {
+	/* Values too long for two columns go on two lines. */
+	if ((strlen(a) > 30 || 17 + 31 + strlen(b) > 80) && strcmp(a, b) == 0) {
+		sb_addf(sb, "  %-15sboth ", label);
+		rp_add_wrapped(sb, a, 22, 22);
+		return;
+	}
+	if (strlen(a) > 30 || 17 + 31 + strlen(b) > 80) {
+		sb_addf(sb, "  %-15solder ", label);
+		rp_add_wrapped(sb, a, 23, 23);
+		sb_addf(sb, "  %-15snewer ", "");
+		rp_add_wrapped(sb, b, 23, 23);
+		return;
+	}
 	sb_addf(sb, "  %-15s%-30s %s\n", label, a, b);
 }
 

@@ -116,8 +116,11 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	sb_addc(sb, '\n');
 	sb_addf(sb, "  %-11s", "revision");
 	rp_add_wrapped(sb, r->revision, 13, 13);
-	sb_addf(sb, "  %-11s%s, evaluator %s, toolchain %s\n", "strategy",
-	        e->strategy, e->evaluator, e->toolchain);
+	sb_addf(sb, "  %-11s%s\n", "strategy", e->strategy);
+	sb_addf(sb, "  %-11s", "evaluator");
+	rp_add_wrapped(sb, e->evaluator, 13, 13);
+	sb_addf(sb, "  %-11s", "toolchain");
+	rp_add_wrapped(sb, e->toolchain, 13, 13);
 	sb_addf(sb, "  %-11s%s (%s is better)\n", "metric", e->metric,
 	        e->direction);
 	sb_addf(sb, "  %-11s", "baseline");

@@ -36,6 +36,7 @@ independently of the engine.
 """
 import argparse
 import csv
+import datetime
 import json
 import os
 import sqlite3
@@ -43,7 +44,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = os.path.join(HERE, "..", "..", "db", "schema.sql")
-NOW = "2026-12-03T12:00:00Z"
+NOW = datetime.datetime.now(datetime.timezone.utc).strftime(
+    "%Y-%m-%dT%H:%M:%SZ")
 
 
 def canonical(compartments, hardened):
