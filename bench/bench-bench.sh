@@ -41,6 +41,7 @@ else
 fi
 
 echo "bench-bench: $runs measurements of $what, each: ${args[*]}"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$runs"); do
 	if ! "$fx" bench --app "$app" "${target[@]}" "${args[@]}" \
 		>"$tmp/run$i.out" 2>"$tmp/run$i.err"; then
@@ -57,6 +58,7 @@ for i in $(seq "$runs"); do
 	' "$tmp/run$i.out" | tee -a "$tmp/medians"
 done
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk '{ print $3 }' "$tmp/medians" | sort -g >"$tmp/sorted"
 awk -v n="$runs" '
 	{ v[NR] = $1; s += $1; ss += $1 * $1 }
