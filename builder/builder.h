@@ -129,6 +129,15 @@ struct bld_backend {
 /** The local backend: @slots forked workers. */
 struct bld_backend *bld_backend_local(int slots);
 
+/**
+ * The launcher backend: @slots builds at once, each run as the command
+ * "LAUNCHER flexexplore build --json ... CONFIG" (LAUNCHER split at
+ * blanks, e.g. "srun -N1 -n1" for one Slurm job per build; empty: run
+ * it here) and its result read from the JSON line it prints.  The home
+ * and the source tree must have the same paths where the command runs.
+ */
+struct bld_backend *bld_backend_launcher(const char *launcher, int slots);
+
 /** Use @b instead of the local backend (the context takes it over). */
 void bld_set_backend(struct bld_ctx *ctx, struct bld_backend *b);
 

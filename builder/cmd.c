@@ -27,6 +27,10 @@ static const char build_usage[] =
 	"  --prune          keep only the image, manifest and logs of each\n"
 	"                   build folder (objects stay in the cache)\n"
 	"  --json           one JSON object per configuration\n"
+	"  --launcher CMD   run each build as 'CMD flexexplore build ...',\n"
+	"                   e.g. 'srun -N1 -n1' for a Slurm job per build\n"
+	"                   (the home and source tree on a shared file\n"
+	"                   system)\n"
 	"\n"
 	"Exit status: 0 all built, 1 some build failed (the reason and the\n"
 	"log are printed), 2 bad arguments or configuration, 3 a tool is\n"
@@ -35,6 +39,7 @@ static const char build_usage[] =
 struct build_args {
 	const char *app;
 	const char *spec;
+	const char *launcher;
 	int json;
 	struct bld_options opts;
 };
@@ -50,6 +55,7 @@ parse_args(int argc, char **argv, struct build_args *a)
 		{"force", no_argument, NULL, 'f'},
 		{"prune", no_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'J'},
+		{"launcher", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -90,6 +96,9 @@ parse_args(int argc, char **argv, struct build_args *a)
 			break;
 		case 'J':
 			a->json = 1;
+			break;
+		case 'L':
+			a->launcher = optarg;
 			break;
 		case 'h':
 			fputs(build_usage, stdout);
@@ -282,6 +291,11 @@ cmd_build(int argc, char **argv)
 		}
 	}
 
+	if (a.launcher != NULL)
+		bld_set_backend(ctx, bld_backend_launcher(a.launcher,
+							  a.opts.jobs > 0
+								  ? a.opts.jobs
+								  : n));
 	results = xcalloc((size_t)n, sizeof(*results));
 	rep.names = names;
 	rep.json = a.json;

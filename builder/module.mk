@@ -6,7 +6,8 @@
 BUILDER_CORE := builder/sha256.c builder/proc.c builder/fsutil.c \
 	builder/ccid.c
 ENGINE_SRCS += $(BUILDER_CORE) builder/revision.c builder/pool.c \
-	builder/builder.c builder/backend.c builder/manifest.c builder/cmd.c
+	builder/builder.c builder/backend.c builder/launch.c builder/manifest.c \
+	builder/cmd.c
 UNIT_TESTS += test/builder/test_sha256 test/builder/test_cache \
 	test/builder/test_pool test/builder/test_revision
 
