@@ -16,6 +16,7 @@ sum_before=$(md5sum <"$db")
 expect_exit 0 "report --app" "$FX_BIN" report --db "$db" \
 	--app flexos-redis
 cp "$T/out" "$T/report.txt"
+expect_grep "is the explorer's replay" '^  strategy +poset$' "$T/report.txt"
 expect_grep "names the budget" '^  budget +500000 ' "$T/report.txt"
 expect_grep "names the baseline" '^  baseline +1199220$' "$T/report.txt"
 expect_grep "counts the outcomes" '^  evaluated +[0-9]+$' "$T/report.txt"
