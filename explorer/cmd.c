@@ -57,6 +57,10 @@ explore_help(void)
 		"                    the budget (default 3)\n"
 		"  --mechanisms LIST assume the host runs exactly these "
 		"mechanisms\n"
+		"  --bench-runs N    measured runs per benchmark (default: "
+		"until the spread\n"
+		"                    is small, 3 to 10)\n"
+		"  --bench-seconds S seconds of one measured run (default 2)\n"
 		"  --db FILE         the database (default "
 		"$FLEXEXPLORE_HOME/flexexplore.db)\n"
 		"  --detach          run in the background (log and pid file "
@@ -99,6 +103,8 @@ cmd_explore(int argc, char **argv)
 		{"detach", no_argument, NULL, 'x'},
 		{"no-progress", no_argument, NULL, 'P'},
 		{"simulate", required_argument, NULL, 'Z'},
+		{"bench-runs", required_argument, NULL, 'B'},
+		{"bench-seconds", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -106,7 +112,7 @@ cmd_explore(int argc, char **argv)
 	struct ex_options o = {.strategy = EX_POSET, .max_rounds = 3,
 			       .progress = -1};
 	double dummy;
-	char msg[256];
+	char msg[256], *end;
 	long n = 0;
 	int c;
 
@@ -162,6 +168,18 @@ cmd_explore(int argc, char **argv)
 		case 'x': o.detach = 1; break;
 		case 'P': o.progress = 0; break;
 		case 'Z': o.simulate = optarg; break;
+		case 'B':
+			if (parse_count(cmd, "--bench-runs", optarg, &n) != 0)
+				return FX_EXIT_USAGE;
+			o.bench_runs = (int)n;
+			break;
+		case 'T':
+			o.bench_seconds = strtod(optarg, &end);
+			if (*end != '\0' || o.bench_seconds <= 0)
+				return cli_usage_error(cmd, "--bench-seconds "
+						       "'%s': expected seconds",
+						       optarg);
+			break;
 		case 'h':
 			explore_help();
 			return FX_EXIT_OK;

@@ -365,7 +365,7 @@ evaluate(struct engine *e, const struct cs_config *cfg, enum db_kind kind,
 			 : d.pass      ? "meets the budget"
 				       : "misses the budget");
 	}
-	if (kind == DB_EVALUATED)
+	if (kind == DB_EVALUATED && n > 0)
 		e->evaluated++;
 	if (store_decision(e, &d) != 0)
 		out = SR_STOP;
@@ -404,13 +404,16 @@ search_eval(void *arg, const struct cs_config *cfg, double *value)
 			e->evaluated++;
 			return p->pass ? SR_PASS : SR_MISS;
 		}
-		if (p->kind == DB_FAILED)
+		if (p->kind == DB_FAILED) {
 			e->failed++;
-		else
+		} else {
+			e->evaluated++;
 			e->uncertain++;
+		}
 		return SR_NONE;
 	}
-	if (e->opt->max_evals > 0 && e->evaluated >= e->opt->max_evals) {
+	if (e->opt->max_evals > 0 &&
+	    e->evaluated + e->failed >= e->opt->max_evals) {
 		e->stop_code = FX_EXIT_OK;
 		snprintf(e->stop_reason, sizeof(e->stop_reason),
 			 "stopped after %ld evaluations (--max-evals)",
@@ -720,7 +723,8 @@ open_evaluator(struct engine *e)
 		}
 		e->ev = ev_sim_open(e->sp, &p);
 	} else {
-		e->ev = ev_real_open(e->sp, o->metric, &code);
+		e->ev = ev_real_open(e->sp, o->metric, o->bench_runs,
+				     o->bench_seconds, &code);
 	}
 	if (e->ev == NULL)
 		return code ? code : FX_EXIT_USAGE;
@@ -1077,17 +1081,17 @@ finish(struct engine *e, struct ex_outcome *out, int stopped)
 	int nr, code;
 
 	runnable = (double)sr_count_runnable(e->search);
-	inferred = runnable - e->evaluated - e->failed - e->uncertain;
+	inferred = runnable - e->evaluated - e->failed;
 	if (!stopped && e->opt->verify > 0)
 		verify(e);
 	if (!stopped && record_end(e, &ip, &im, &sk) != 0)
 		return FX_EXIT_ENV;
 	summary = xasprintf(
-		"%.0f configurations: evaluated %ld (reused %ld), inferred "
-		"%.0f, failed %ld, uncertain %ld, skipped %.0f, verified %ld; "
+		"%.0f configurations: evaluated %ld (reused %ld, uncertain "
+		"%ld), inferred %.0f, failed %ld, skipped %.0f, verified %ld; "
 		"border %d maximal passing + %d minimal missing",
-		(double)cs_count(e->sp), e->evaluated, e->reused,
-		stopped ? 0 : inferred, e->failed, e->uncertain,
+		(double)cs_count(e->sp), e->evaluated, e->reused, e->uncertain,
+		stopped ? 0 : inferred, e->failed,
 		(double)cs_count(e->sp) - runnable, e->verified,
 		sr_pass(e->search)->n, sr_miss(e->search)->n);
 	if (stopped) {

@@ -4,6 +4,7 @@
  * real one builds the image and benchmarks it on this host.
  */
 #include <errno.h>
+#include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -550,6 +551,8 @@ ev_sim_open(const struct cs_space *sp, const struct sim_params *p)
 
 struct real {
 	struct bld_ctx *bld;
+	int runs;
+	double seconds;
 	char *metric; /* as asked, or NULL for the definition's first */
 };
 
@@ -581,6 +584,10 @@ real_evaluate(struct evaluator *ev, const struct cs_config *cfg,
 	opt.app = cs_space_app(ev->sp);
 	opt.image = b.image;
 	opt.metric = r->metric;
+	if (r->runs > 0)
+		opt.min_reps = opt.max_reps = r->runs;
+	if (r->seconds > 0)
+		opt.duration = r->seconds;
 	rc = bench_run(&opt, &br);
 	if (rc != 0)
 		return rc;
@@ -608,6 +615,39 @@ real_free(struct evaluator *ev)
 	free(r);
 }
 
+/*
+ * The metric the application's benchmark definition lists first, and
+ * which way it is better, so that the exploration is keyed by its real
+ * name.  0, or -1 when the definition cannot say (bench will).
+ */
+static int
+default_metric(const char *app, char **name, int *higher)
+{
+	char *path = xasprintf("%s/os/apps/%s/bench.yaml", fx_srcdir(), app);
+	struct fy_document *fyd = fy_document_build_from_file(NULL, path);
+	struct fy_node *root, *n;
+	const char *v;
+	int rc = -1;
+
+	free(path);
+	if (fyd == NULL)
+		return -1;
+	root = fy_document_root(fyd);
+	n = fy_node_by_path(root, "/metrics/0/name", FY_NT,
+			    FYNWF_DONT_FOLLOW);
+	v = n != NULL ? fy_node_get_scalar0(n) : NULL;
+	if (v != NULL) {
+		*name = xstrdup(v);
+		n = fy_node_by_path(root, "/metrics/0/better", FY_NT,
+				    FYNWF_DONT_FOLLOW);
+		v = n != NULL ? fy_node_get_scalar0(n) : NULL;
+		*higher = v == NULL || strcmp(v, "lower") != 0;
+		rc = 0;
+	}
+	fy_document_destroy(fyd);
+	return rc;
+}
+
 /* The first line of `cc --version`: the compiler that builds images. */
 static char *
 toolchain_id(void)
@@ -625,7 +665,8 @@ toolchain_id(void)
 }
 
 struct evaluator *
-ev_real_open(const struct cs_space *sp, const char *metric, int *code)
+ev_real_open(const struct cs_space *sp, const char *metric, int runs,
+	     double seconds, int *code)
 {
 	struct bld_options bopt = {0};
 	struct bench_host host;
@@ -653,14 +694,20 @@ ev_real_open(const struct cs_space *sp, const char *metric, int *code)
 		return NULL;
 	}
 	r->metric = metric ? xstrdup(metric) : NULL;
+	r->runs = runs;
+	r->seconds = seconds;
 	ev = xcalloc(1, sizeof(*ev));
 	ev->kind = "real";
 	ev->sp = sp;
 	ev->state = r;
 	ev->evaluate = real_evaluate;
 	ev->free = real_free;
-	ev->metric = xstrdup(metric ? metric : "default");
 	ev->higher_is_better = 1;
+	if (metric != NULL)
+		ev->metric = xstrdup(metric);
+	else if (default_metric(cs_space_app(sp), &ev->metric,
+				&ev->higher_is_better) != 0)
+		ev->metric = xstrdup("default");
 	ev->revision = xstrdup(bld_revision_id(r->bld));
 	ev->toolchain = toolchain_id();
 	ev->host_fp = xstrdup(host.id);

@@ -85,11 +85,12 @@ double sim_value(const struct cs_space *sp, const struct sim_params *p,
 		 const struct cs_config *cfg);
 
 /**
- * Build with builder/ and measure with bench/ on this host.  Returns NULL
+ * Build with builder/ and measure with bench/ on this host (@runs
+ * measured runs of @seconds each; 0 leaves bench's defaults).  Returns NULL
  * with the reason logged and *code set.
  */
 struct evaluator *ev_real_open(const struct cs_space *sp, const char *metric,
-			       int *code);
+			       int runs, double seconds, int *code);
 
 void ev_free(struct evaluator *ev);
 /** Whether @ev can run the mechanism of @cfg. */
@@ -158,6 +159,8 @@ struct ex_options {
 	int verify;
 	long max_evals; /* 0: no limit */
 	int max_rounds; /* measurements of a straddling configuration */
+	int bench_runs;	/* measured runs per benchmark (0: bench's own) */
+	double bench_seconds; /* seconds per run (0: bench's own) */
 	int detach;
 	int quiet; /* no ranking on stdout (tests) */
 	int progress; /* draw a progress bar (-1: when stderr is a tty) */

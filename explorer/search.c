@@ -275,6 +275,7 @@ predicted_pass(const struct search *s, double v)
 struct cover_pick {
 	struct search *s;
 	int up;
+	int depth;
 	int found;
 	struct cs_config best;
 	double best_pred;
@@ -294,6 +295,21 @@ consider_cover(const struct cs_config *c, void *arg)
 	double pred, goodness;
 
 	p->s->choices++;
+
+	/*
+	 * A configuration this host cannot run is stepped over: its own
+	 * covers continue the chain (a host without mpk goes from one
+	 * compartment straight to two under proc).
+	 */
+	if (!p->s->runnable(p->s->arg, c) && p->depth < 2) {
+		int r;
+
+		p->depth++;
+		r = p->up ? cs_upper_covers(p->s->sp, c, consider_cover, p)
+			  : cs_lower_covers(p->s->sp, c, consider_cover, p);
+		p->depth--;
+		return r;
+	}
 	if (sr_known(p->s, c) != -1)
 		return 0;
 	if (p->s->model == NULL) {
