@@ -797,6 +797,67 @@ add_chart(struct strbuf *sb, const struct rp_report *r)
 	free(pareto);
 }
 
+/* Past this many pairs the page lists the first; JSON has all. */
+#define VIOLATIONS_SHOWN 50
+
+static void
+add_violations(struct strbuf *sb, const struct rp_report *r)
+{
+	int n = r->nviolations < VIOLATIONS_SHOWN ? r->nviolations
+	                                          : VIOLATIONS_SHOWN;
+
+	sb_addf(sb, "<h2>Monotonicity violations (%d)</h2>\n",
+	        r->nviolations + r->counts.contradicted);
+	if (r->nviolations + r->counts.contradicted == 0) {
+		sb_adds(sb, "<p>None found: no measured configuration is "
+		            "clearly better than a less safe one.</p>\n");
+		return;
+	}
+	sb_adds(sb, "<p class=\"note\">Pairs where the safer configuration "
+	            "measured better than the less safe one, beyond both "
+	            "intervals when there are intervals.</p>\n");
+	for (int i = 0; i < r->nnodes; i++) {
+		if (!r->nodes[i].contradicted)
+			continue;
+		sb_adds(sb, "<p>Measured against its inference: <code>");
+		esc(sb, r->nodes[i].name);
+		sb_adds(sb, "</code></p>\n");
+	}
+	if (n == 0)
+		return;
+	sb_addf(sb,
+	        "<table id=\"violations\" class=\"sortable\"><thead><tr>"
+	        "<th>safer</th><th data-type=\"num\">%s</th>"
+	        "<th>less safe</th><th data-type=\"num\">%s</th>"
+	        "<th data-type=\"num\">difference</th></tr></thead>\n"
+	        "<tbody>\n",
+	        r->ex.metric, r->ex.metric);
+	for (int v = 0; v < n; v++) {
+		const struct rp_node *lo = &r->nodes[r->violations[v].lo];
+		const struct rp_node *hi = &r->nodes[r->violations[v].hi];
+		double d = lo->value != 0 ? 100 * (hi->value - lo->value) /
+		                                    fabs(lo->value)
+		                          : 0;
+
+		sb_adds(sb, "<tr><td class=\"name\">");
+		esc(sb, hi->name);
+		sb_adds(sb, "</td>");
+		add_num_cell(sb, 1, hi->value, "");
+		sb_adds(sb, "<td class=\"name\">");
+		esc(sb, lo->name);
+		sb_adds(sb, "</td>");
+		add_num_cell(sb, 1, lo->value, "");
+		add_num_cell(sb, 1, d, "%");
+		sb_adds(sb, "</tr>\n");
+	}
+	sb_adds(sb, "</tbody></table>\n");
+	if (r->nviolations > n)
+		sb_addf(sb,
+		        "<p class=\"note\">The first %d of %d pairs; "
+		        "--json has all of them.</p>\n",
+		        n, r->nviolations);
+}
+
 int
 rp_html(const struct rp_report *r, struct strbuf *sb)
 {
@@ -815,6 +876,7 @@ rp_html(const struct rp_report *r, struct strbuf *sb)
 	add_tables(sb, r);
 	add_hasse(sb, r);
 	add_chart(sb, r);
+	add_violations(sb, r);
 	add_all_table(sb, r);
 	sb_addf(sb, "<p class=\"note\">Written by flexexplore report from "
 	            "database ");
