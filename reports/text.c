@@ -191,11 +191,11 @@ add_counts(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 		        "contradicted\n",
 		        "verified", c->verified, c->contradicted);
 	if (r->ex.space_size > named)
-		sb_addf(sb,
-		        "  %-11s%.0f of %.0f (their outcome follows from "
-		        "the border)\n",
-		        "not named", r->ex.space_size - named,
-		        r->ex.space_size);
+		sb_addf(sb, "  %-11s%.0f of %.0f (%s)\n", "not named",
+		        r->ex.space_size - named, r->ex.space_size,
+		        strcmp(r->ex.status, "finished") == 0
+		                ? "their outcome follows from the border"
+		                : "not decided yet");
 }
 
 static void
