@@ -53,15 +53,20 @@ struct bench_def {
 	enum bdef_protocol protocol;
 	char ready_path[128]; /* HTTP path the readiness probe gets */
 
-	/* The load generator (server kind) and its arguments, as templates
-	 * with {host} {port} {duration} {requests}. */
+	/*
+	 * The load generator (server kind) and its arguments, or the image's
+	 * own arguments (workload kind): templates with {host} {port}
+	 * {duration} {requests}.
+	 */
 	char tool[64];
 	char package[64]; /* the Debian package that has it */
 	int nargs;
 	char *args[BDEF_MAX_ARGS];
 	enum bdef_parser parser;
-	/* Requests per measured run, for count-based clients: derived from
-	 * the warm-up rate times the duration, then clamped to these. */
+	/*
+	 * {requests} of a measured run, for count-based clients: sized from
+	 * the warm-up's rates to last the duration, then clamped to these.
+	 */
 	unsigned long requests_min, requests_max;
 
 	/* The correctness check after readiness. */
