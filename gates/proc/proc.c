@@ -91,6 +91,10 @@ static __thread int proc_is_control; /* this thread may use gates */
 static char *proc_syscall_names[PROC_MAX_SYSCALL];
 static sigset_t proc_start_mask; /* the signal mask before start-up */
 
+/* heap.c: this process allocates in compartment @c's heap window from
+ * now on.  Absent from images whose AddressSanitizer brings its heap. */
+void proc_heap_enter(int c) __attribute__((weak));
+
 static long
 futex(_Atomic uint32_t *word, int op, uint32_t val)
 {
@@ -366,6 +370,8 @@ proc_enter(int self)
 	proc_self = self;
 	proc_is_control = 1;
 	plat_set_compartment_name(proc_img->compartments[self].name);
+	if (proc_heap_enter != NULL)
+		proc_heap_enter(self);
 	for (int i = 0; i < proc_img->ncompartments; i++)
 		if (i != self)
 			proc_hide(&proc_img->compartments[i]);

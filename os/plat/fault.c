@@ -20,6 +20,7 @@
 #define PF_INSN 0x10
 
 const char *(*plat_syscall_name)(int nr);
+int (*plat_heap_owner)(const void *addr);
 char *gate_shared_start;
 char *gate_shared_end;
 
@@ -111,7 +112,7 @@ gate_addr_compartment(const struct gate_image *img, const void *addr)
 	for (int i = 0; i < img->ncompartments; i++)
 		if (section_of(&img->compartments[i], addr) != NULL)
 			return i;
-	return -1;
+	return plat_heap_owner ? plat_heap_owner(addr) : -1;
 }
 
 static void
@@ -171,9 +172,11 @@ report(int sig, const siginfo_t *si, const ucontext_t *uc)
 		if (owner >= 0 && owner != self) {
 			plat_safe_puts(msg, sizeof(msg), &n,
 				       ", in the private ");
+			const char *sec = section_of(&img->compartments[owner],
+						     si->si_addr);
+
 			plat_safe_puts(msg, sizeof(msg), &n,
-				       section_of(&img->compartments[owner],
-						  si->si_addr));
+				       sec != NULL ? sec : "heap");
 			plat_safe_puts(msg, sizeof(msg), &n,
 				       " of compartment '");
 			plat_safe_puts(msg, sizeof(msg), &n,

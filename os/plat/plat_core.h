@@ -42,4 +42,10 @@ const char *plat_signal_name(int sig);
  */
 extern const char *(*plat_syscall_name)(int nr);
 
+/**
+ * A hook a runtime with per-compartment heaps sets: the compartment whose
+ * heap holds @addr, or -1 (async-signal-safe).
+ */
+extern int (*plat_heap_owner)(const void *addr);
+
 #endif /* PLAT_CORE_H */

@@ -31,6 +31,13 @@ for what in read write jump; do
 	fi
 done
 
+# victim's heap lies in a window of its own, without access in prober.
+expect_exit 139 "proc: reading victim's heap is stopped by SIGSEGV" \
+	timeout 20 "$img" --probe=heap
+expect_grep "proc: heap read names both compartments" \
+	"compartment 'prober' stopped by SIGSEGV: read at 0x[0-9a-f]+, in the private heap of compartment 'victim'" \
+	"$T/err"
+
 expect_exit 159 "proc: a system call outside the allow-list is stopped" \
 	timeout 20 "$img" --probe=syscall
 expect_grep "proc: the message names the call and the compartment" \
@@ -45,6 +52,9 @@ expect_grep "one compartment: read sees the secret" '^read 0x5ec7e7$' "$T/out"
 check "one compartment: write succeeds" timeout 20 "$one" --probe=write
 expect_grep "one compartment: victim sees the write" \
 	'^wrote; victim now reads 0xbad$' "$T/out"
+check "one compartment: heap read succeeds" timeout 20 "$one" --probe=heap
+expect_grep "one compartment: it sees victim's heap secret" '^heap read 0x4ea9$' \
+	"$T/out"
 check "one compartment: jump succeeds" timeout 20 "$one" --probe=jump
 expect_grep "one compartment: the jump ran victim's code" '^jumped: 4242$' \
 	"$T/out"

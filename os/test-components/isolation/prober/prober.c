@@ -6,6 +6,7 @@
  *	write	 overwrite it
  *	jump	 call one of victim's private functions through its address
  *	syscall	 make a system call no component declares (uname)
+ *	heap	 read a secret on victim's heap through its address
  *	peek	 ask victim to read prober's private data
  *	overflow victim does a signed overflow (stopped under ubsan)
  *	oob	 victim reads past a heap buffer (stopped under asan)
@@ -179,6 +180,12 @@ prober_main(void)
 		if (syscall(SYS_uname, &u) != 0)
 			return 1;
 		plat_printf("uname: %s\n", u.sysname);
+		return 0;
+	}
+	if (strcmp(probe, "heap") == 0) {
+		volatile long *secret = (long *)victim_heap_addr();
+
+		plat_printf("heap read %#lx\n", *secret);
 		return 0;
 	}
 	if (strcmp(probe, "peek") == 0) {

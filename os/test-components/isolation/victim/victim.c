@@ -127,3 +127,17 @@ victim_bad_icall(int x)
 
 	return (int)wrong(x);
 }
+
+long
+victim_heap_addr(void)
+{
+	static long *secret;
+
+	if (secret == NULL) {
+		secret = malloc(sizeof(*secret));
+		if (secret == NULL)
+			return 0;
+		*secret = 0x4ea9;
+	}
+	return (long)secret;
+}

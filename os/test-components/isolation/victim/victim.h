@@ -34,5 +34,7 @@ int victim_overflow(int x);
 int victim_oob(int i);
 /** Calls a function through a pointer of the wrong type (for cfi). */
 int victim_bad_icall(int x);
+/** The address of a secret victim keeps on its heap. */
+long victim_heap_addr(void);
 
 #endif
