@@ -5,7 +5,8 @@
 # per second of each and the ratio, then the geometric mean of the ratios
 # (goal: kvstore >= redis-server).
 #
-#   BENCH_RUNS=N (default 5)   BENCH_REQUESTS=N (default 100000)
+#   BENCH_RUNS=N (default 3)   BENCH_REQUESTS=N (default 100000)
+BENCH_RUNS=${BENCH_RUNS:-3}
 . "$(dirname "$0")/../bench-lib.sh"
 bench_need redis-benchmark redis-server redis-cli
 N=${BENCH_REQUESTS:-100000}

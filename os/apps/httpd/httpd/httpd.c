@@ -202,7 +202,7 @@ httpd_respond(struct conn *c, const struct http_request *req)
 	struct vfs_stat st;
 	size_t room;
 	ssize_t n;
-	int fd;
+	int fd, missing;
 
 	if (req->status != 0) {
 		httpd_error(c, req->status, head_only, req->keep_alive);
@@ -210,12 +210,9 @@ httpd_respond(struct conn *c, const struct http_request *req)
 	}
 	fd = httpd_open(req->path, &st, idx, sizeof(idx));
 	if (fd < 0) {
-		httpd_error(c,
-		            fd == -ENOENT || fd == -ENOTDIR ||
-		                            fd == -ENAMETOOLONG
-		                    ? 404
-		                    : 500,
-		            head_only, req->keep_alive);
+		missing =
+		        fd == -ENOENT || fd == -ENOTDIR || fd == -ENAMETOOLONG;
+		httpd_error(c, missing ? 404 : 500, head_only, req->keep_alive);
 		return;
 	}
 	httpd_head(c, 200, httpd_type(idx[0] ? idx : req->path), st.size,
