@@ -27,7 +27,8 @@
 #include "../../os/plat/plat_core.h"
 #include "../gate.h"
 
-#define HEAP_WINDOW (64UL << 30)
+#define HEAP_WINDOW_MAX (8UL << 30) /* per compartment, when it fits */
+#define HEAP_WINDOW_MIN (128UL << 20)
 #define HEAP_NWINDOWS (GATE_MAX_COMPARTMENTS + 1)
 #define HEAP_COMMIT (2UL << 20) /* committed in steps of this */
 #define HEAP_MIN_SHIFT 4
@@ -53,6 +54,7 @@ struct heap_free {
 };
 
 static char *heap_base;	     /* the reserved windows */
+static size_t heap_wsize;    /* bytes per window */
 static int heap_window;	     /* this process's window */
 static char *heap_top;	     /* first byte never handed out */
 static char *heap_committed; /* end of accessible memory */
@@ -92,9 +94,9 @@ static void
 heap_use_window(int w)
 {
 	heap_window = w;
-	heap_top = heap_base + (size_t)w * HEAP_WINDOW;
+	heap_top = heap_base + (size_t)w * heap_wsize;
 	heap_committed = heap_top;
-	heap_end = heap_top + HEAP_WINDOW;
+	heap_end = heap_top + heap_wsize;
 	memset(heap_small, 0, sizeof(heap_small));
 	heap_big = NULL;
 }
@@ -106,18 +108,25 @@ heap_owner(const void *addr)
 	size_t w;
 
 	if (heap_base == NULL || a < heap_base ||
-	    a >= heap_base + HEAP_NWINDOWS * HEAP_WINDOW)
+	    a >= heap_base + HEAP_NWINDOWS * heap_wsize)
 		return -1;
-	w = (size_t)(a - heap_base) / HEAP_WINDOW;
+	w = (size_t)(a - heap_base) / heap_wsize;
 	return w == 0 ? -1 : (int)w - 1;
 }
 
+/* Reserve the windows, smaller ones where address space is limited. */
 static int
 heap_reserve(void)
 {
-	void *p = mmap(NULL, HEAP_NWINDOWS * HEAP_WINDOW, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *p = MAP_FAILED;
 
+	for (heap_wsize = HEAP_WINDOW_MAX; heap_wsize >= HEAP_WINDOW_MIN;
+	     heap_wsize /= 2) {
+		p = mmap(NULL, HEAP_NWINDOWS * heap_wsize, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p != MAP_FAILED)
+			break;
+	}
 	if (p == MAP_FAILED)
 		return -1;
 	heap_base = p;
@@ -203,7 +212,7 @@ heap_alloc_locked(size_t n)
 			h->magic = HEAP_BIG;
 			return h + 1;
 		}
-	if (n > HEAP_WINDOW)
+	if (n > heap_wsize)
 		return NULL;
 	size_t len = (n + sizeof(*h) + HEAP_PAGE - 1) & ~(HEAP_PAGE - 1);
 
@@ -224,7 +233,7 @@ heap_free_locked(void *p)
 
 	/* Only blocks of this process's window go back to its lists; the
 	 * core's blocks from before the compartments started stay put. */
-	if (heap_base == NULL || (char *)p < heap_end - HEAP_WINDOW ||
+	if (heap_base == NULL || (char *)p < heap_end - heap_wsize ||
 	    (char *)p >= heap_end)
 		return;
 	switch (h->magic) {
