@@ -118,7 +118,7 @@ static void
 shorten(const struct bld_ctx *ctx, const struct bld_result *r, const char *line,
 	size_t n, char *out, size_t len)
 {
-	const char *prefixes[] = {r->dir, ctx->srcdir};
+	const char *prefixes[] = {r->dir, ctx->srcdir, "/fxbuild", "/fxsrc"};
 	struct strbuf sb;
 
 	sb_init(&sb);
@@ -155,6 +155,28 @@ first_line_with(const char *text, const char *const *needles, size_t *len)
 	return NULL;
 }
 
+/*
+ * The component a link error is about: the fxc_COMP.o its line, or the
+ * line before (ld's "in function" line), names.
+ */
+static void
+link_component(const char *log, const char *line, char *out, size_t len)
+{
+	const char *from = line, *hit;
+	size_t n;
+
+	/* Start of the previous line. */
+	if (from > log)
+		for (from--; from > log && from[-1] != '\n'; from--)
+			;
+	hit = strstr(from, "fxc_");
+	if (hit == NULL || hit > line + strcspn(line, "\n"))
+		return;
+	n = strcspn(hit + 4, ".\n");
+	if (n > 0 && n < len && hit[4 + n] == '.')
+		snprintf(out, len, "%.*s", (int)n, hit + 4);
+}
+
 void
 bld_explain_failure(const struct bld_ctx *ctx, const struct gen_image *img,
 		    const struct proc_status *st, struct bld_result *r)
@@ -166,22 +188,32 @@ bld_explain_failure(const struct bld_ctx *ctx, const struct gen_image *img,
 						  "ld: ",
 						  "ld.lld: ",
 						  "objcopy: ",
+						  ": error: ",
 						  NULL};
 	static const char *const make_errors[] = {"make: *** ", NULL};
 	struct first_fail f = {""};
 	char *log = fx_read_file(r->log, NULL);
 	const char *line = NULL;
-	char detail[400] = "";
+	char detail[400] = "", where[64] = "";
 	size_t n = 0;
 
 	(void)img;
 	scan_cache_log(r->dir, fail_line, &f);
 	if (log != NULL) {
-		line = first_line_with(log, compile_errors, &n);
-		if (line == NULL &&
-		    (line = first_line_with(log, link_errors, &n)) != NULL &&
-		    f.component[0] == '\0')
-			snprintf(f.component, sizeof(f.component), "link");
+		/* A compiler failed: its first error.  Else the link's. */
+		if (f.component[0] != '\0')
+			line = first_line_with(log, compile_errors, &n);
+		for (int i = 0; line == NULL && link_errors[i] != NULL; i++) {
+			const char *one[] = {link_errors[i], NULL};
+
+			line = first_line_with(log, one, &n);
+		}
+		if (line != NULL && where[0] == '\0' &&
+		    f.component[0] == '\0') {
+			link_component(log, line, where, sizeof(where));
+			snprintf(f.component, sizeof(f.component), "%s",
+				 where[0] != '\0' ? where : "link");
+		}
 		if (line == NULL)
 			line = first_line_with(log, make_errors, &n);
 		if (line != NULL)
@@ -197,6 +229,11 @@ bld_explain_failure(const struct bld_ctx *ctx, const struct gen_image *img,
 	else if (st->exited && st->code == 0)
 		snprintf(r->reason, sizeof(r->reason),
 			 "make succeeded but left no image");
+	else if (where[0] != '\0')
+		snprintf(r->reason, sizeof(r->reason),
+			 "linking component '%s': %s", where, detail);
+	else if (strcmp(f.component, "link") == 0)
+		snprintf(r->reason, sizeof(r->reason), "link: %s", detail);
 	else if (f.component[0] != '\0' && detail[0] != '\0')
 		snprintf(r->reason, sizeof(r->reason), "component '%s': %s",
 			 f.component, detail);

@@ -15,10 +15,10 @@ cat >>"$T/src/os/lib/net/net.c" <<'C'
 int fx_broken_on_purpose = ;
 #endif
 C
-build --jobs 2 "$BASE/net=stack-protector" "$BASE/vfs=stack-protector"
+build --jobs 2 "$BASE/net=stack-protector" "$BASE/httpparser=stack-protector"
 expect_eq "exit 1 when a build failed" 1 "$rc"
 grep '"config": "[^"]*net=stack-protector' "$T/out" >"$T/bad.json"
-grep '"config": "[^"]*vfs=stack-protector' "$T/out" >"$T/good.json"
+grep '"config": "[^"]*httpparser=stack-protector' "$T/out" >"$T/good.json"
 expect_eq "the broken configuration failed" false "$(jfield ok "$T/bad.json")"
 expect_eq "the failed component is named" net \
 	"$(jfield component "$T/bad.json")"
@@ -35,6 +35,20 @@ check "its image exists" test -x "$(jfield image "$T/good.json")"
 	2>"$T/err"
 expect_grep "text output: FAILED with the reason" \
 	"FAILED +component 'net': .*error: expected expression" "$T/text"
+
+# vfs fails to link under the stack protector: the linker's words.
+cat >>"$T/src/os/lib/vfs/vfs.c" <<'C'
+#ifdef __SSP_STRONG__
+int fx_missing_on_purpose(void);
+int fx_calls_missing(void) { return fx_missing_on_purpose(); }
+#endif
+C
+build "$BASE/vfs=stack-protector"
+expect_eq "a link failure is a failed result" 1 "$rc"
+expect_eq "it names the component" vfs "$(jfield component "$T/out")"
+expect_grep "and the undefined symbol" \
+	"\"reason\": \"linking component 'vfs': os/lib/vfs/vfs.c:[0-9]+: undefined reference to .fx_missing_on_purpose" \
+	"$T/out"
 
 # A compiler that hangs: the build stops at its limit, compilers too.
 mkdir -p "$T/bin"
