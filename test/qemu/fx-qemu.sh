@@ -131,14 +131,14 @@ done
 
 sed "s/@PER_PROG@/$per_prog/" "$here/init.sh" >"$root/init"
 chmod +x "$root/init"
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initrd.cpio"
 
 # Boot.  TCG with -cpu max emulates PKU; KVM is not used on purpose.
 console=$work/console.log
 start=$(date +%s.%N)
 timeout -k 5 "$limit" "$qemu" -accel tcg -cpu max -m "$mem" -smp 1 \
 	-nographic -no-reboot -nodefaults -serial stdio \
-	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-kernel "$kernel" -initrd "$work/initrd.cpio" \
 	-append "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init" \
 	</dev/null >"$console" 2>&1
 qrc=$?
