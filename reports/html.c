@@ -162,6 +162,15 @@ static const char page_script[] =
         "      });\n"
         "    });\n"
         "  });\n"
+        "  // '#sort=TABLE:COLUMN' clicks that column's header once on load,\n"
+        "  // ':desc' twice: for links to a sorted view, and for tests.\n"
+        "  var m = /sort=([a-z]+):([0-9]+)(:desc)?/.exec(location.hash);\n"
+        "  var t = m && document.getElementById(m[1]);\n"
+        "  if (t) {\n"
+        "    var th = t.tHead.rows[0].cells[+m[2]];\n"
+        "    th.click();\n"
+        "    if (m[3]) th.click();\n"
+        "  }\n"
         "  document.body.setAttribute('data-report-ready', 'yes');\n"
         "})();\n";
 
@@ -307,7 +316,9 @@ add_row(struct strbuf *sb, const struct rp_report *r, const struct rp_node *n,
 		sb_adds(sb, "<td class=\"num\" data-v=\"\">-</td>");
 	}
 	add_num_cell(sb, pct >= 0, pct, "%");
-	add_num_cell(sb, 1, n->score, "");
+	sb_adds(sb, "<td class=\"num\" data-v=\"");
+	rp_add_exact(sb, n->score);
+	sb_addf(sb, "\">%.1f</td>", n->score);
 	if (full)
 		sb_addf(sb, "<td>%s%s</td><td>%s</td>", outcome_word(n),
 		        n->inferred ? " (inferred)" : "",

@@ -50,6 +50,28 @@ expect_grep "the chart has the budget line" '<line id="budget-line"' \
 expect_grep "the chart has the Pareto set" '<polyline id="pareto-line"' \
 	"$T/dom.html"
 
+# Sorting, through the page's own click handlers ('#sort=' clicks).
+first_cell() { # TABLE COLUMN: that cell of the first body row
+	python3 - "$T/out" "$1" "$2" <<'PY'
+import re, sys
+dom = open(sys.argv[1]).read()
+table = re.search(r'<table id="%s".*?</table>' % sys.argv[2], dom, re.S)
+row = re.search(r'<tbody>\s*<tr[^>]*>(.*?)</tr>', table.group(0), re.S)
+cells = re.findall(r'<td[^>]*>(.*?)</td>', row.group(1), re.S)
+print(re.sub(r'<[^>]+>', '', cells[int(sys.argv[3])]))
+PY
+}
+check "ranking sorted by get_mean, ascending" chrome --dump-dom \
+	"file://$T/report.html#sort=ranking:4"
+expect_eq "puts the second-ranked first" 2 "$(first_cell ranking 0)"
+expect_grep "and marks the column" \
+	'<th data-type="num" aria-sort="ascending">get_mean' "$T/out"
+check "every configuration sorted by score, descending" chrome --dump-dom \
+	"file://$T/report.html#sort=all:7:desc"
+expect_eq "puts the safest first" 100.0 "$(first_cell all 7)"
+check "and ascending" chrome --dump-dom "file://$T/report.html#sort=all:7"
+expect_eq "puts the baseline first" 0.0 "$(first_cell all 7)"
+
 check "chromium takes a screenshot" chrome --window-size=1280,1400 \
 	--screenshot="$T/shot.png" "file://$T/report.html"
 read -r w h colours ink < <(python3 "$FX_ROOT/test/reports/pngstat.py" \
