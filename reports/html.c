@@ -682,20 +682,127 @@ by_value(const void *pa, const void *pb)
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-static void
-add_chart(struct strbuf *sb, const struct rp_report *r)
+/* The chart's range across (the metric); up is the score, 0 to 100. */
+struct chart {
+	double lo, hi, step;
+};
+
+static double
+chart_x(const struct chart *c, double v)
 {
-	double lo = 0, hi = 0, step, px, py;
-	int first = 1, np = 0;
-	int *pareto = xcalloc(r->nnodes + 1, sizeof(int));
+	return CL + (v - c->lo) / (c->hi - c->lo) * (CW - CL - 40);
+}
+
+static double
+chart_y(double score)
+{
+	return CH - CB - score / 100.0 * (CH - CB - 20);
+}
+
+static void
+add_chart_axes(struct strbuf *sb, const struct rp_report *r,
+               const struct chart *c)
+{
+	sb_addf(sb,
+	        "<rect x=\"%.0f\" y=\"20\" width=\"%.0f\" height=\"%.0f\" "
+	        "fill=\"none\" stroke=\"#8c959f\"/>\n",
+	        CL, CW - CL - 40, CH - CB - 20);
+	for (double v = c->lo; v <= c->hi + c->step / 2; v += c->step) {
+		sb_addf(sb,
+		        "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
+		        "text-anchor=\"middle\">",
+		        chart_x(c, v), CH - CB + 16);
+		rp_add_number(sb, v);
+		sb_adds(sb, "</text>\n");
+	}
+	for (int s = 0; s <= 100; s += 20)
+		sb_addf(sb,
+		        "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" "
+		        "text-anchor=\"end\">%d</text><line x1=\"%.0f\" "
+		        "x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" "
+		        "stroke=\"#eaeef2\"/>\n",
+		        CL - 6, chart_y(s) + 4, s, CL, CW - 40, chart_y(s),
+		        chart_y(s));
+	sb_addf(sb,
+	        "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" "
+	        "text-anchor=\"middle\">",
+	        (CL + CW - 40) / 2, CH - 10);
+	esc(sb, r->ex.metric);
+	sb_addf(sb, " (%s is better)</text>\n", r->ex.direction);
+	sb_addf(sb,
+	        "<text x=\"16\" y=\"%.0f\" font-size=\"12\" "
+	        "text-anchor=\"middle\" transform=\"rotate(-90 16 %.0f)\">"
+	        "safety score</text>\n",
+	        (CH - CB) / 2, (CH - CB) / 2);
+	if (r->ex.has_budget_value)
+		sb_addf(sb,
+		        "<line id=\"budget-line\" x1=\"%.1f\" x2=\"%.1f\" "
+		        "y1=\"20\" y2=\"%.0f\" stroke=\"" BORDER_COLOUR "\" "
+		        "stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
+		        "<text x=\"%.1f\" y=\"32\" font-size=\"11\" "
+		        "fill=\"" BORDER_COLOUR "\">budget</text>\n",
+		        chart_x(c, r->ex.budget_value),
+		        chart_x(c, r->ex.budget_value), CH - CB,
+		        chart_x(c, r->ex.budget_value) + 4);
+}
+
+static int
+charted(const struct rp_node *n)
+{
+	return n->has_value && n->kind != DB_FAILED;
+}
+
+/* The Pareto set as one line through its points, then every point. */
+static void
+add_chart_points(struct strbuf *sb, const struct rp_report *r,
+                 const struct chart *c, int *pareto, int np)
+{
+	sort_report = r;
+	qsort(pareto, np, sizeof(int), by_value);
+	sb_adds(sb, "<polyline id=\"pareto-line\" fill=\"none\" "
+	            "stroke=\"#0969da\" stroke-width=\"1.5\" points=\"");
+	for (int k = 0; k < np; k++)
+		sb_addf(sb, "%s%.1f,%.1f", k ? " " : "",
+		        chart_x(c, r->nodes[pareto[k]].value),
+		        chart_y(r->nodes[pareto[k]].score));
+	sb_adds(sb, "\"/>\n");
 
 	for (int i = 0; i < r->nnodes; i++) {
 		const struct rp_node *n = &r->nodes[i];
 
-		if (!n->has_value || n->kind == DB_FAILED)
+		if (!charted(n))
 			continue;
-		lo = first || n->value < lo ? n->value : lo;
-		hi = first || n->value > hi ? n->value : hi;
+		sb_addf(sb, "<g class=\"point%s\">",
+		        n->pareto ? " pareto" : "");
+		add_tooltip(sb, r, n);
+		sb_addf(sb,
+		        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" "
+		        "fill=\"%s\" fill-opacity=\"0.75\" stroke=\"%s\" "
+		        "stroke-width=\"%s\"/></g>\n",
+		        chart_x(c, n->value), chart_y(n->score),
+		        n->pareto ? "6" : "4", pass_colour(n),
+		        n->rank ? MARK_COLOUR : "#1f2328",
+		        n->rank     ? "3"
+		        : n->pareto ? "1.5"
+		                    : "0.5");
+	}
+}
+
+static void
+add_chart(struct strbuf *sb, const struct rp_report *r)
+{
+	struct chart c = {0};
+	int first = 1, np = 0;
+	int *pareto = xcalloc(r->nnodes + 1, sizeof(int));
+
+	/* The range: every measured number and the budget, rounded out. */
+	for (int i = 0; i < r->nnodes; i++) {
+		const struct rp_node *n = &r->nodes[i];
+
+		if (!charted(n))
+			continue;
+		c.lo = first || n->value < c.lo ? n->value : c.lo;
+		c.hi = first || n->value > c.hi ? n->value : c.hi;
 		first = 0;
 		if (n->pareto)
 			pareto[np++] = i;
@@ -707,14 +814,14 @@ add_chart(struct strbuf *sb, const struct rp_report *r)
 		return;
 	}
 	if (r->ex.has_budget_value) {
-		lo = fmin(lo, r->ex.budget_value);
-		hi = fmax(hi, r->ex.budget_value);
+		c.lo = fmin(c.lo, r->ex.budget_value);
+		c.hi = fmax(c.hi, r->ex.budget_value);
 	}
-	if (hi <= lo)
-		hi = lo + (lo != 0 ? fabs(lo) * 0.1 : 1);
-	step = nice_step(hi - lo);
-	lo = floor(lo / step) * step;
-	hi = ceil(hi / step) * step;
+	if (c.hi <= c.lo)
+		c.hi = c.lo + (c.lo != 0 ? fabs(c.lo) * 0.1 : 1);
+	c.step = nice_step(c.hi - c.lo);
+	c.lo = floor(c.lo / c.step) * c.step;
+	c.hi = ceil(c.hi / c.step) * c.step;
 
 	sb_addf(sb,
 	        "<p class=\"note\">Every measured configuration: "
@@ -728,82 +835,8 @@ add_chart(struct strbuf *sb, const struct rp_report *r)
 	        "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
 	        "role=\"img\" aria-label=\"safety against performance\">\n",
 	        CW, CH, CW, CH);
-#define X(v) (CL + ((v)-lo) / (hi - lo) * (CW - CL - 40))
-#define Y(s) (CH - CB - (s) / 100.0 * (CH - CB - 20))
-	/* Axes and ticks. */
-	sb_addf(sb,
-	        "<rect x=\"%.0f\" y=\"20\" width=\"%.0f\" height=\"%.0f\" "
-	        "fill=\"none\" stroke=\"#8c959f\"/>\n",
-	        CL, CW - CL - 40, CH - CB - 20);
-	for (double v = lo; v <= hi + step / 2; v += step) {
-		sb_addf(sb,
-		        "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
-		        "text-anchor=\"middle\">",
-		        X(v), CH - CB + 16);
-		rp_add_number(sb, v);
-		sb_adds(sb, "</text>\n");
-	}
-	for (int s = 0; s <= 100; s += 20)
-		sb_addf(sb,
-		        "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" "
-		        "text-anchor=\"end\">%d</text><line x1=\"%.0f\" "
-		        "x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" "
-		        "stroke=\"#eaeef2\"/>\n",
-		        CL - 6, Y(s) + 4, s, CL, CW - 40, Y(s), Y(s));
-	sb_addf(sb,
-	        "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" "
-	        "text-anchor=\"middle\">",
-	        (CL + CW - 40) / 2, CH - 10);
-	esc(sb, r->ex.metric);
-	sb_addf(sb, " (%s is better)</text>\n", r->ex.direction);
-	sb_addf(sb,
-	        "<text x=\"16\" y=\"%.0f\" font-size=\"12\" "
-	        "text-anchor=\"middle\" transform=\"rotate(-90 16 %.0f)\">"
-	        "safety score</text>\n",
-	        (CH - CB) / 2, (CH - CB) / 2);
-
-	if (r->ex.has_budget_value)
-		sb_addf(sb,
-		        "<line id=\"budget-line\" x1=\"%.1f\" x2=\"%.1f\" "
-		        "y1=\"20\" y2=\"%.0f\" stroke=\"" BORDER_COLOUR "\" "
-		        "stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
-		        "<text x=\"%.1f\" y=\"32\" font-size=\"11\" "
-		        "fill=\"" BORDER_COLOUR "\">budget</text>\n",
-		        X(r->ex.budget_value), X(r->ex.budget_value), CH - CB,
-		        X(r->ex.budget_value) + 4);
-
-	/* The Pareto set as one line through its points. */
-	sort_report = r;
-	qsort(pareto, np, sizeof(int), by_value);
-	sb_adds(sb, "<polyline id=\"pareto-line\" fill=\"none\" "
-	            "stroke=\"#0969da\" stroke-width=\"1.5\" points=\"");
-	for (int k = 0; k < np; k++) {
-		px = X(r->nodes[pareto[k]].value);
-		py = Y(r->nodes[pareto[k]].score);
-		sb_addf(sb, "%s%.1f,%.1f", k ? " " : "", px, py);
-	}
-	sb_adds(sb, "\"/>\n");
-
-	for (int i = 0; i < r->nnodes; i++) {
-		const struct rp_node *n = &r->nodes[i];
-
-		if (!n->has_value || n->kind == DB_FAILED)
-			continue;
-		sb_addf(sb, "<g class=\"point%s\">",
-		        n->pareto ? " pareto" : "");
-		add_tooltip(sb, r, n);
-		sb_addf(sb,
-		        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" "
-		        "fill=\"%s\" fill-opacity=\"0.75\" stroke=\"%s\" "
-		        "stroke-width=\"%s\"/></g>\n",
-		        X(n->value), Y(n->score), n->pareto ? "6" : "4",
-		        pass_colour(n), n->rank ? MARK_COLOUR : "#1f2328",
-		        n->rank     ? "3"
-		        : n->pareto ? "1.5"
-		                    : "0.5");
-	}
-#undef X
-#undef Y
+	add_chart_axes(sb, r, &c);
+	add_chart_points(sb, r, &c, pareto, np);
 	sb_adds(sb, "</svg>\n");
 	free(pareto);
 }
