@@ -15,6 +15,8 @@ cli() {
 }
 
 expect_eq "PING" PONG "$(cli ping)"
+expect_eq "the default key space holds 1000 keys" 1000 "$(cli dbsize)"
+expect_eq "key:000000000042 holds 42" 42 "$(cli get key:000000000042)"
 expect_eq "SET" OK "$(cli set k hello)"
 expect_eq "GET" hello "$(cli get k)"
 expect_eq "GET of a missing key is nil" "" "$(cli get nokey)"
@@ -73,3 +75,6 @@ cli del mylist >/dev/null
 timeout 60 redis-benchmark -p "$APP_PORT" -n 700 -t lpush -q >/dev/null 2>&1
 expect_eq "700 LPUSHes make a list of 700" 700 "$(cli llen mylist)"
 check "the server is still running" app_alive
+app_stop
+check "--keys=0 starts empty" app_start "$T/one/image" --keys=0
+expect_eq "no keys" 0 "$(cli dbsize)"

@@ -7,12 +7,14 @@
  */
 #include "kvstore.h"
 
+#include "kvdata.h"
 #include "kvstore_int.h"
 #include "net.h"
 #include "plat.h"
 #include "resp.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,14 +276,43 @@ kv_accept(int lfd)
 	}
 }
 
+/*
+ * The default key space: @n keys named as redis-benchmark names them with
+ * -r ("key:" and 12 digits), each holding its number in decimal.
+ */
+static int
+kv_preload(long n)
+{
+	char key[32], val[24];
+	int klen, vlen;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		klen = snprintf(key, sizeof(key), "key:%012ld", i);
+		vlen = snprintf(val, sizeof(val), "%ld", i);
+		if (kvdata_set(key, (size_t)klen, val, (size_t)vlen) < 0) {
+			plat_err("out of memory after %ld of %ld keys", i, n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 kvstore_main(void)
 {
 	struct net_event ev[KV_EVENTS];
 	const char *host = plat_option("host");
 	long port = plat_option_long("port", 6379);
+	long keys = plat_option_long("keys", 1000);
 	int lfd, n, i;
 
+	if (keys < 0) {
+		plat_err("--keys must not be negative");
+		return 2;
+	}
+	if (kv_preload(keys) < 0)
+		return 1;
 	lfd = net_listen(host, (int)port);
 	if (lfd < 0) {
 		plat_err("cannot listen on port %ld: %s", port, strerror(-lfd));
