@@ -250,6 +250,10 @@ mpk_gate_init(const struct gate_image *img)
 	g->depth = 0;
 	g->arena_lo = (uintptr_t)mpk_arena;
 	g->arena_hi = (uintptr_t)mpk_arena + mpk_arena_size;
+
+	/* The generated dispatchers check every buffer against these. */
+	gate_shared_start = mpk_arena;
+	gate_shared_end = mpk_arena + mpk_arena_size;
 	for (int i = 0; i < img->ncompartments; i++)
 		g->sp[i] = mpk_stack_make(i);
 	if (pkey_mprotect(&mpk_gate, sizeof(mpk_gate), PROT_READ | PROT_WRITE,
