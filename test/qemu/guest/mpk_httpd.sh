@@ -11,9 +11,9 @@ say() { # status what
 
 $img --port=8080 --host=127.0.0.1 --content=$web >/tmp/httpd.out 2>&1 &
 pid=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do
+for _ in $(seq 40); do
 	grep -q '^ready port=8080' /tmp/httpd.out && break
-	sleep 0.5
+	sleep 0.25
 done
 grep -q '^ready port=8080' /tmp/httpd.out
 say $? "httpd@mpk starts and says ready"
