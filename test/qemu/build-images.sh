@@ -12,7 +12,6 @@ set -u
 fx=$1
 out=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-spaces=$root/test/qemu/spaces
 iso=$root/os/test-components/isolation/space.yaml
 status=0
 mkdir -p "$out"
@@ -40,8 +39,17 @@ build iso-mpk-asan "$iso" 'prober|victim@mpk/victim=asan'
 build iso-mpk-mixed "$iso" \
 	'prober|victim@mpk/prober=auto-init+fortify+stack-clash+stack-protector,victim=ubsan'
 
-# Each application with every component alone, under mpk.
-build httpd-mpk "$spaces/httpd.yaml" 'httpd|httpparser|net|vfs@mpk'
-build kvstore-mpk "$spaces/kvstore.yaml" 'kvdata|kvstore|net|resp@mpk'
-build sqlite-mpk "$spaces/sqlite.yaml" 'sqlite|vfs@mpk'
+# Each application with every component alone, under mpk, from the
+# application's own space file.
+for app in httpd kvstore sqlite; do
+	space=$root/os/apps/$app/space.yaml
+	comps=$("$fx" space --spec "$space" 2>/dev/null |
+		sed -n 's/^components  *//p' | tr ' ' '|')
+	if [ -z "$comps" ]; then
+		echo "build-images: $space: no components listed" >&2
+		status=1
+		continue
+	fi
+	build "$app-mpk" "$space" "$comps@mpk"
+done
 exit $status
