@@ -15,38 +15,38 @@
 #include "report.h"
 
 static const char report_usage[] =
-        "usage: flexexplore report [--app NAME | --spec FILE] [options]\n"
-        "\n"
-        "Reads the results database (never writes it) and reports one\n"
-        "exploration: budget and baseline, the safest configurations that\n"
-        "meet the budget, the Pareto set, outcomes, uncertain\n"
-        "configurations and monotonicity violations.\n"
-        "\n"
-        "which exploration (default: the newest in the database):\n"
-        "  --app NAME         the newest of application or space NAME\n"
-        "  --spec FILE        the newest of the space in FILE; FILE also\n"
-        "                     stands in for the recorded space file\n"
-        "  --exploration ID   exploration ID\n"
-        "  --db FILE          the database (default:\n"
-        "                     $FLEXEXPLORE_HOME/flexexplore.db)\n"
-        "\n"
-        "outputs (FILE '-' is standard output; the text report is printed\n"
-        "when no output goes there):\n"
-        "  --html FILE        one self-contained page: ranking, Hasse\n"
-        "                     diagram, safety against performance\n"
-        "  --csv FILE         one row per configuration the exploration "
-        "named\n"
-        "  --json FILE        everything, schema in reports/README.md\n"
-        "  --dot FILE         the explored part of the order for Graphviz\n"
-        "  --top N            the text lists at most N ranked and N Pareto\n"
-        "                     configurations (default 20; 0: all)\n"
-        "\n"
-        "across hosts and revisions:\n"
-        "  --compare          what changed between two explorations of one\n"
-        "                     space on another host or OS revision: the\n"
-        "                     newest (or --exploration ID) against the one\n"
-        "                     before it\n"
-        "  --against ID       compare with exploration ID instead\n";
+	"usage: flexexplore report [--app NAME | --spec FILE] [options]\n"
+	"\n"
+	"Reads the results database (never writes it) and reports one\n"
+	"exploration: budget and baseline, the safest configurations that\n"
+	"meet the budget, the Pareto set, outcomes, uncertain\n"
+	"configurations and monotonicity violations.\n"
+	"\n"
+	"which exploration (default: the newest in the database):\n"
+	"  --app NAME         the newest of application or space NAME\n"
+	"  --spec FILE        the newest of the space in FILE; FILE also\n"
+	"                     stands in for the recorded space file\n"
+	"  --exploration ID   exploration ID\n"
+	"  --db FILE          the database (default:\n"
+	"                     $FLEXEXPLORE_HOME/flexexplore.db)\n"
+	"\n"
+	"outputs (FILE '-' is standard output; the text report is printed\n"
+	"when no output goes there):\n"
+	"  --html FILE        one self-contained page: ranking, Hasse\n"
+	"                     diagram, safety against performance\n"
+	"  --csv FILE         one row per configuration the exploration "
+	"named\n"
+	"  --json FILE        everything, schema in reports/README.md\n"
+	"  --dot FILE         the explored part of the order for Graphviz\n"
+	"  --top N            the text lists at most N ranked and N Pareto\n"
+	"                     configurations (default 20; 0: all)\n"
+	"\n"
+	"across hosts and revisions:\n"
+	"  --compare          what changed between two explorations of one\n"
+	"                     space on another host or OS revision: the\n"
+	"                     newest (or --exploration ID) against the one\n"
+	"                     before it\n"
+	"  --against ID       compare with exploration ID instead\n";
 
 enum out_kind { OUT_HTML, OUT_CSV, OUT_JSON, OUT_DOT, OUT_COUNT };
 
@@ -75,18 +75,18 @@ static int
 parse_opts(int argc, char **argv, struct report_opts *o)
 {
 	static const struct option longopts[] = {
-	        {"app", required_argument, NULL, 'a'},
-	        {"spec", required_argument, NULL, 's'},
-	        {"db", required_argument, NULL, 'd'},
-	        {"exploration", required_argument, NULL, 'e'},
-	        {"html", required_argument, NULL, 'H'},
-	        {"csv", required_argument, NULL, 'C'},
-	        {"json", required_argument, NULL, 'J'},
-	        {"dot", required_argument, NULL, 'D'},
-	        {"compare", no_argument, NULL, 'c'},
-	        {"against", required_argument, NULL, 'A'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
+		{"app", required_argument, NULL, 'a'},
+		{"spec", required_argument, NULL, 's'},
+		{"db", required_argument, NULL, 'd'},
+		{"exploration", required_argument, NULL, 'e'},
+		{"html", required_argument, NULL, 'H'},
+		{"csv", required_argument, NULL, 'C'},
+		{"json", required_argument, NULL, 'J'},
+		{"dot", required_argument, NULL, 'D'},
+		{"compare", no_argument, NULL, 'c'},
+		{"against", required_argument, NULL, 'A'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int ch, to_stdout = 0;
 
@@ -106,18 +106,18 @@ parse_opts(int argc, char **argv, struct report_opts *o)
 		case 'e':
 			if (parse_id(optarg, &o->id) != 0)
 				return cli_usage_error(
-				        "report",
-				        "--exploration wants a positive "
-				        "number, not '%s'",
-				        optarg);
+					"report",
+					"--exploration wants a positive "
+					"number, not '%s'",
+					optarg);
 			break;
 		case 'A':
 			if (parse_id(optarg, &o->against) != 0)
 				return cli_usage_error(
-				        "report",
-				        "--against wants a positive number, "
-				        "not '%s'",
-				        optarg);
+					"report",
+					"--against wants a positive number, "
+					"not '%s'",
+					optarg);
 			o->compare = 1;
 			break;
 		case 'n': {
@@ -125,10 +125,10 @@ parse_opts(int argc, char **argv, struct report_opts *o)
 
 			if (fx_parse_u64(optarg, &v) != 0 || v > 1000000)
 				return cli_usage_error(
-				        "report",
-				        "--top wants a number of lines, not "
-				        "'%s'",
-				        optarg);
+					"report",
+					"--top wants a number of lines, not "
+					"'%s'",
+					optarg);
 			o->top = (int)v;
 			break;
 		}
@@ -152,23 +152,23 @@ parse_opts(int argc, char **argv, struct report_opts *o)
 			return -1;
 		default:
 			return cli_usage_error("report", "unknown option '%s'",
-			                       argv[optind - 1]);
+					       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("report", "unexpected argument '%s'",
-		                       argv[optind]);
+				       argv[optind]);
 	for (int k = 0; k < OUT_COUNT; k++)
 		to_stdout += o->out[k] != NULL && strcmp(o->out[k], "-") == 0;
 	if (to_stdout > 1)
 		return cli_usage_error("report", "only one output can go to "
-		                                 "standard output ('-')");
+						 "standard output ('-')");
 	for (int k = 0; k < OUT_COUNT; k++)
 		if (o->compare && o->out[k] != NULL)
 			return cli_usage_error("report",
-			                       "--compare writes text only, "
-			                       "not --%s",
-			                       out_names[k]);
+					       "--compare writes text only, "
+					       "not --%s",
+					       out_names[k]);
 	return 0;
 }
 
@@ -181,9 +181,9 @@ write_output(const char *path, const char *what, const struct strbuf *sb)
 
 	if (strcmp(path, "-") == 0)
 		return fwrite(sb->buf, 1, sb->len, stdout) == sb->len &&
-		                       fflush(stdout) == 0
-		               ? FX_EXIT_OK
-		               : FX_EXIT_ENV;
+				       fflush(stdout) == 0
+			       ? FX_EXIT_OK
+			       : FX_EXIT_ENV;
 	f = fopen(path, "w");
 	if (f == NULL) {
 		log_err("cannot write the %s report to '%s'", what, path);
@@ -203,8 +203,8 @@ static int
 write_outputs(const struct report_opts *o, const struct rp_report *r)
 {
 	static int (*const make[OUT_COUNT])(
-	        const struct rp_report *, struct strbuf *) = {rp_html, rp_csv,
-	                                                      rp_json, rp_dot};
+		const struct rp_report *, struct strbuf *) = {rp_html, rp_csv,
+							      rp_json, rp_dot};
 	int rc = FX_EXIT_OK, any_stdout = 0;
 
 	for (int k = 0; k < OUT_COUNT && rc == FX_EXIT_OK; k++) {
@@ -221,9 +221,9 @@ write_outputs(const struct report_opts *o, const struct rp_report *r)
 	}
 	if (rc == FX_EXIT_OK && !any_stdout)
 		rc = rp_text(r, stdout,
-		             isatty(STDOUT_FILENO) &&
-		                     getenv("NO_COLOR") == NULL,
-		             o->top);
+			     isatty(STDOUT_FILENO) &&
+				     getenv("NO_COLOR") == NULL,
+			     o->top);
 	return rc;
 }
 
@@ -253,7 +253,7 @@ check_outputs(const struct report_opts *o)
 		     (access(p, F_OK) != 0 || access(p, W_OK) == 0);
 		if (!ok)
 			log_err("cannot write the %s report to '%s'",
-			        out_names[k], p);
+				out_names[k], p);
 		free(dir);
 		if (!ok)
 			return FX_EXIT_ENV;
@@ -274,15 +274,15 @@ open_db(const char *path, int *rc)
 	}
 	if (stat(path, &st) != 0) {
 		log_errx("no database at '%s': %s (run an exploration first, "
-		         "or name one with --db)",
-		         path, strerror(errno));
+			 "or name one with --db)",
+			 path, strerror(errno));
 		*rc = errno == ENOENT ? FX_EXIT_USAGE : FX_EXIT_ENV;
 		return NULL;
 	}
 	if (st.st_size == 0) {
 		log_errx("database '%s' is empty: no exploration has "
-		         "written to it",
-		         path);
+			 "written to it",
+			 path);
 		*rc = FX_EXIT_USAGE;
 		return NULL;
 	}
@@ -315,12 +315,12 @@ cmd_report(int argc, char **argv)
 			rc = rp_find(db, o.id, o.app, o.spec, &id);
 		} else {
 			rc = rp_find_pair(db, o.id, o.app, o.spec, &old_id,
-			                  &id);
+					  &id);
 		}
 		if (rc == FX_EXIT_OK)
 			rc = rp_compare(db, old_id, id, o.spec, stdout,
-			                isatty(STDOUT_FILENO) &&
-			                        getenv("NO_COLOR") == NULL);
+					isatty(STDOUT_FILENO) &&
+						getenv("NO_COLOR") == NULL);
 		db_close(db);
 		return rc;
 	}

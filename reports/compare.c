@@ -18,7 +18,7 @@ struct style {
 
 int
 rp_find_pair(struct db *db, int64_t new_id, const char *app, const char *spec,
-             int64_t *old_id, int64_t *out_new)
+	     int64_t *old_id, int64_t *out_new)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = rp_find(db, new_id, app, spec, out_new);
@@ -27,16 +27,16 @@ rp_find_pair(struct db *db, int64_t new_id, const char *app, const char *spec,
 		return rc;
 	*old_id = 0;
 	if (sqlite3_prepare_v2(
-	            db_sqlite(db),
-	            "SELECT o.id FROM explorations n JOIN spaces ns ON ns.id = "
-	            "n.space_id, explorations o JOIN spaces os ON os.id = "
-	            "o.space_id WHERE n.id = ?1 AND o.id != ?1 AND os.name = "
-	            "ns.name AND o.metric = n.metric AND (o.host_id != "
-	            "n.host_id OR o.revision_id != n.revision_id) ORDER BY "
-	            "o.id < ?1 DESC, o.started DESC, o.id DESC LIMIT 1",
-	            -1, &st, NULL) != SQLITE_OK) {
+		    db_sqlite(db),
+		    "SELECT o.id FROM explorations n JOIN spaces ns ON ns.id = "
+		    "n.space_id, explorations o JOIN spaces os ON os.id = "
+		    "o.space_id WHERE n.id = ?1 AND o.id != ?1 AND os.name = "
+		    "ns.name AND o.metric = n.metric AND (o.host_id != "
+		    "n.host_id OR o.revision_id != n.revision_id) ORDER BY "
+		    "o.id < ?1 DESC, o.started DESC, o.id DESC LIMIT 1",
+		    -1, &st, NULL) != SQLITE_OK) {
 		log_errx("database '%s': %s", db_path(db),
-		         sqlite3_errmsg(db_sqlite(db)));
+			 sqlite3_errmsg(db_sqlite(db)));
 		return FX_EXIT_ENV;
 	}
 	sqlite3_bind_int64(st, 1, *out_new);
@@ -45,10 +45,10 @@ rp_find_pair(struct db *db, int64_t new_id, const char *app, const char *spec,
 	sqlite3_finalize(st);
 	if (*old_id == 0) {
 		log_errx("database '%s' holds no other exploration of the "
-		         "space and metric of exploration %" PRId64
-		         " on another host or OS revision: nothing to compare "
-		         "(explore there first, or name one with --against)",
-		         db_path(db), *out_new);
+			 "space and metric of exploration %" PRId64
+			 " on another host or OS revision: nothing to compare "
+			 "(explore there first, or name one with --against)",
+			 db_path(db), *out_new);
 		return FX_EXIT_USAGE;
 	}
 	return FX_EXIT_OK;
@@ -74,8 +74,8 @@ add_state(struct strbuf *sb, const struct rp_node *n)
 		break;
 	default:
 		sb_adds(sb, n->pass == 1   ? "meets"
-		            : n->pass == 0 ? "misses"
-		                           : "unknown");
+			    : n->pass == 0 ? "misses"
+					   : "unknown");
 		if (n->inferred)
 			sb_adds(sb, " (inferred)");
 		break;
@@ -115,7 +115,7 @@ add_row(struct strbuf *sb, const char *label, const char *a, const char *b)
 
 static void
 add_number_row(struct strbuf *sb, const char *label, int has_a, double a,
-               int has_b, double b)
+	       int has_b, double b)
 {
 	struct strbuf x, y;
 
@@ -139,18 +139,18 @@ add_number_row(struct strbuf *sb, const char *label, int has_a, double a,
 
 static void
 add_header(struct strbuf *sb, const struct rp_report *a,
-           const struct rp_report *b, const struct style *s)
+	   const struct rp_report *b, const struct style *s)
 {
 	char ia[32], ib[32], ra[48], rb[48];
 	int host = strcmp(a->host_fingerprint, b->host_fingerprint) != 0;
 	int rev = strcmp(a->revision, b->revision) != 0;
 
 	sb_addf(sb, "%sComparing two explorations of %s%s: %s\n", s->bold,
-	        a->space_name, s->off,
-	        host && rev ? "another host and another OS revision"
-	        : host      ? "another host"
-	        : rev       ? "another OS revision"
-	                    : "same host and revision");
+		a->space_name, s->off,
+		host && rev ? "another host and another OS revision"
+		: host	    ? "another host"
+		: rev	    ? "another OS revision"
+			    : "same host and revision");
 	snprintf(ia, sizeof(ia), "%" PRId64 " (older)", a->ex.id);
 	snprintf(ib, sizeof(ib), "%" PRId64 " (newer)", b->ex.id);
 	add_row(sb, "exploration", ia, ib);
@@ -159,16 +159,16 @@ add_header(struct strbuf *sb, const struct rp_report *a,
 	add_row(sb, "started", a->ex.started, b->ex.started);
 	add_row(sb, "status", a->ex.status, b->ex.status);
 	add_number_row(sb, "baseline", a->ex.has_baseline, a->ex.baseline,
-	               b->ex.has_baseline, b->ex.baseline);
+		       b->ex.has_baseline, b->ex.baseline);
 	add_number_row(sb, "budget", a->ex.has_budget_value, a->ex.budget_value,
-	               b->ex.has_budget_value, b->ex.budget_value);
+		       b->ex.has_budget_value, b->ex.budget_value);
 	snprintf(ra, sizeof(ra), "%d maximal", a->nranking);
 	snprintf(rb, sizeof(rb), "%d maximal", b->nranking);
 	add_row(sb, "within budget", ra, rb);
 	snprintf(ra, sizeof(ra), "%d evaluated, %d skipped",
-	         a->counts.evaluated + a->counts.verified, a->counts.skipped);
+		 a->counts.evaluated + a->counts.verified, a->counts.skipped);
 	snprintf(rb, sizeof(rb), "%d evaluated, %d skipped",
-	         b->counts.evaluated + b->counts.verified, b->counts.skipped);
+		 b->counts.evaluated + b->counts.verified, b->counts.skipped);
 	add_row(sb, "work", ra, rb);
 }
 
@@ -195,7 +195,7 @@ count_skipped(const struct rp_report *r, const char *mech)
 /* Mechanisms one host has and the other lacks, for this space. */
 static void
 add_mechanisms(struct strbuf *sb, struct db *db, const struct rp_report *a,
-               const struct rp_report *b, const struct style *s)
+	       const struct rp_report *b, const struct style *s)
 {
 	char **ma = rp_host_mechanisms(db, a->host_description);
 	char **mb = rp_host_mechanisms(db, b->host_description);
@@ -205,9 +205,9 @@ add_mechanisms(struct strbuf *sb, struct db *db, const struct rp_report *a,
 	for (int m = 0; m < cs_space_nmechanisms(a->sp); m++) {
 		const char *name = cs_space_mechanism(a->sp, m);
 		int ha = in_list(ma, name) ||
-		         (ma[0] == NULL && count_skipped(a, name) == 0);
+			 (ma[0] == NULL && count_skipped(a, name) == 0);
 		int hb = in_list(mb, name) ||
-		         (mb[0] == NULL && count_skipped(b, name) == 0);
+			 (mb[0] == NULL && count_skipped(b, name) == 0);
 		int sa = count_skipped(a, name), sb_ = count_skipped(b, name);
 
 		if (sa > 0)
@@ -224,10 +224,10 @@ add_mechanisms(struct strbuf *sb, struct db *db, const struct rp_report *a,
 			sb_adds(sb, "neither host can run it\n");
 		else {
 			char *t =
-			        xasprintf("only the %s host can run it (%d "
-			                  "configurations skipped on the %s)",
-			                  ha ? "older" : "newer", ha ? sb_ : sa,
-			                  ha ? "newer" : "older");
+				xasprintf("only the %s host can run it (%d "
+					  "configurations skipped on the %s)",
+					  ha ? "older" : "newer", ha ? sb_ : sa,
+					  ha ? "newer" : "older");
 
 			sb_adds(sb, s->warn);
 			rp_add_wrapped(sb, t, 17, 17);
@@ -244,7 +244,7 @@ add_mechanisms(struct strbuf *sb, struct db *db, const struct rp_report *a,
 /* Configurations whose outcome changed between the two. */
 static void
 add_changes(struct strbuf *sb, const struct rp_report *a,
-            const struct rp_report *b, int now_meet, const struct style *s)
+	    const struct rp_report *b, int now_meet, const struct style *s)
 {
 	struct strbuf t;
 	int n = 0, shown = 0;
@@ -265,9 +265,9 @@ add_changes(struct strbuf *sb, const struct rp_report *a,
 					continue; /* seen above */
 			}
 			if (now_meet ? !((x == NULL || x->pass != 1) &&
-			                 y != NULL && y->pass == 1)
-			             : !(x != NULL && x->pass == 1 &&
-			                 (y == NULL || y->pass != 1)))
+					 y != NULL && y->pass == 1)
+				     : !(x != NULL && x->pass == 1 &&
+					 (y == NULL || y->pass != 1)))
 				continue;
 			if (pass == 0) {
 				n++;
@@ -285,7 +285,7 @@ add_changes(struct strbuf *sb, const struct rp_report *a,
 		}
 		if (pass == 0)
 			sb_addf(sb, "\n%s%s the budget%s: %d\n", s->bold,
-			        now_meet ? "Now meet" : "Now miss", s->off, n);
+				now_meet ? "Now meet" : "Now miss", s->off, n);
 	}
 	if (n > MAX_LISTED)
 		sb_addf(sb, "  ... and %d more\n", n - MAX_LISTED);
@@ -295,7 +295,7 @@ add_changes(struct strbuf *sb, const struct rp_report *a,
 /* Measured on both: how the numbers moved. */
 static void
 add_ratio(struct strbuf *sb, const struct rp_report *a,
-          const struct rp_report *b, const struct style *s)
+	  const struct rp_report *b, const struct style *s)
 {
 	double lo = 0, hi = 0, sum = 0;
 	struct strbuf t;
@@ -320,8 +320,8 @@ add_ratio(struct strbuf *sb, const struct rp_report *a,
 	sb_addf(&t, "%d configurations", n);
 	if (n > 0)
 		sb_addf(&t,
-		        "; newer/older %s is %.3f on average (%.3f to %.3f)",
-		        a->ex.metric, sum / n, lo, hi);
+			"; newer/older %s is %.3f on average (%.3f to %.3f)",
+			a->ex.metric, sum / n, lo, hi);
 	sb_addf(sb, "\n%sMeasured on both%s: ", s->bold, s->off);
 	rp_add_wrapped(sb, t.buf, 18, 2);
 	sb_free(&t);
@@ -329,10 +329,10 @@ add_ratio(struct strbuf *sb, const struct rp_report *a,
 
 static void
 add_shift(struct strbuf *sb, const struct rp_report *a,
-          const struct rp_report *b, const struct style *s)
+	  const struct rp_report *b, const struct style *s)
 {
 	sb_addf(sb, "\n%sSafest choices%s (rank older -> newer)\n", s->bold,
-	        s->off);
+		s->off);
 	for (int k = 0; k < b->nranking; k++) {
 		const struct rp_node *y = &b->nodes[b->ranking[k]];
 		const struct rp_node *x = find_name(a, y->name);
@@ -359,12 +359,12 @@ add_shift(struct strbuf *sb, const struct rp_report *a,
 	}
 	if (a->nranking + b->nranking == 0)
 		sb_adds(sb, "  neither has a configuration within its "
-		            "budget\n");
+			    "budget\n");
 }
 
 int
 rp_compare(struct db *db, int64_t old_id, int64_t new_id, const char *spec,
-           FILE *out, int colour)
+	   FILE *out, int colour)
 {
 	static const struct style plain = {"", "", ""};
 	static const struct style ansi = {"\033[1m", "\033[33m", "\033[0m"};
@@ -379,14 +379,14 @@ rp_compare(struct db *db, int64_t old_id, int64_t new_id, const char *spec,
 		rc = rp_load(db, new_id, spec, &b);
 	if (rc == FX_EXIT_OK && strcmp(a.space_name, b.space_name) != 0) {
 		log_errx("explorations %" PRId64 " and %" PRId64
-		         " explored different spaces ('%s', '%s')",
-		         old_id, new_id, a.space_name, b.space_name);
+			 " explored different spaces ('%s', '%s')",
+			 old_id, new_id, a.space_name, b.space_name);
 		rc = FX_EXIT_USAGE;
 	}
 	if (rc == FX_EXIT_OK && strcmp(a.ex.metric, b.ex.metric) != 0)
 		log_warnx("explorations %" PRId64 " and %" PRId64
-		          " measured different metrics ('%s', '%s')",
-		          old_id, new_id, a.ex.metric, b.ex.metric);
+			  " measured different metrics ('%s', '%s')",
+			  old_id, new_id, a.ex.metric, b.ex.metric);
 	if (rc == FX_EXIT_OK) {
 		sb_init(&sb);
 		add_header(&sb, &a, &b, s);

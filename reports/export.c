@@ -47,8 +47,8 @@ rp_csv(const struct rp_report *r, struct strbuf *out)
 	char hash[CS_HASH_LEN + 1];
 
 	sb_adds(out, "rank,name,hash,compartments,mechanism,hardening,"
-	             "outcome,inferred,pass,value,ci_low,ci_high,samples,"
-	             "percent_of_baseline,score,pareto,border,layer\n");
+		     "outcome,inferred,pass,value,ci_low,ci_high,samples,"
+		     "percent_of_baseline,score,pareto,border,layer\n");
 	for (int i = 0; i < r->nnodes; i++) {
 		const struct rp_node *n = &r->nodes[i];
 		double pct = n->has_value ? rp_percent(r, n->value) : -1;
@@ -60,8 +60,8 @@ rp_csv(const struct rp_report *r, struct strbuf *out)
 		cs_hash_name(n->name, hash);
 		sb_addf(out, ",%s,%d,%s,", hash, n->compartments, n->mechanism);
 		csv_field(out, strcmp(n->hardening, "-") == 0
-		                       ? ""
-		                       : strchr(n->name, '/') + 1);
+				       ? ""
+				       : strchr(n->name, '/') + 1);
 		sb_addf(out, ",%s,%d,", outcome(n), n->inferred);
 		if (n->pass >= 0)
 			sb_addf(out, "%d", n->pass);
@@ -74,10 +74,10 @@ rp_csv(const struct rp_report *r, struct strbuf *out)
 		csv_number(out, pct >= 0, pct);
 		csv_number(out, 1, n->score);
 		sb_addf(out, ",%d,%s,%d\n", n->pareto,
-		        n->border > 0   ? "max-pass"
-		        : n->border < 0 ? "min-miss"
-		                        : "",
-		        n->layer);
+			n->border > 0	? "max-pass"
+			: n->border < 0 ? "min-miss"
+					: "",
+			n->layer);
 	}
 	return FX_EXIT_OK;
 }
@@ -164,7 +164,7 @@ json_exploration(struct strbuf *sb, const struct rp_report *r)
 	sb_adds(sb, ", \"loaded_from\": ");
 	sb_add_json_string(sb, r->space_used);
 	sb_addf(sb, ", \"changed\": %s, \"size\": ",
-	        r->space_changed ? "true" : "false");
+		r->space_changed ? "true" : "false");
 	rp_add_exact(sb, e->space_size);
 	sb_adds(sb, "},\n    \"host\": {\"fingerprint\": ");
 	sb_add_json_string(sb, r->host_fingerprint);
@@ -208,13 +208,13 @@ json_counts(struct strbuf *sb, const struct rp_report *r)
 	const struct rp_counts *c = &r->counts;
 
 	sb_addf(sb,
-	        "  \"counts\": {\"named\": %d, \"evaluated\": %d, "
-	        "\"inferred_pass\": %d, \"inferred_miss\": %d, \"failed\": %d, "
-	        "\"skipped\": %d, \"uncertain\": %d, \"verified\": %d, "
-	        "\"contradicted\": %d},\n",
-	        r->nnodes, c->evaluated, c->inferred_pass, c->inferred_miss,
-	        c->failed, c->skipped, c->uncertain, c->verified,
-	        c->contradicted);
+		"  \"counts\": {\"named\": %d, \"evaluated\": %d, "
+		"\"inferred_pass\": %d, \"inferred_miss\": %d, \"failed\": %d, "
+		"\"skipped\": %d, \"uncertain\": %d, \"verified\": %d, "
+		"\"contradicted\": %d},\n",
+		r->nnodes, c->evaluated, c->inferred_pass, c->inferred_miss,
+		c->failed, c->skipped, c->uncertain, c->verified,
+		c->contradicted);
 }
 
 static void
@@ -234,10 +234,10 @@ json_node(struct strbuf *sb, const struct rp_report *r, const struct rp_node *n)
 	sb_adds(sb, ", \"hardening\": ");
 	json_hardening(sb, n->name);
 	sb_addf(sb, ", \"outcome\": \"%s\", \"inferred\": %s, \"pass\": %s",
-	        outcome(n), n->inferred ? "true" : "false",
-	        n->pass < 0 ? "null"
-	        : n->pass   ? "true"
-	                    : "false");
+		outcome(n), n->inferred ? "true" : "false",
+		n->pass < 0 ? "null"
+		: n->pass   ? "true"
+			    : "false");
 	sb_adds(sb, ", \"value\": ");
 	json_number(sb, n->has_value, n->value);
 	sb_adds(sb, ", \"ci_low\": ");
@@ -245,22 +245,22 @@ json_node(struct strbuf *sb, const struct rp_report *r, const struct rp_node *n)
 	sb_adds(sb, ", \"ci_high\": ");
 	json_number(sb, n->has_value, n->ci_high);
 	sb_addf(sb, ", \"samples\": %d, \"percent_of_baseline\": ",
-	        n->has_value ? n->samples : 0);
+		n->has_value ? n->samples : 0);
 	json_number(sb, pct >= 0, pct);
 	sb_adds(sb, ", \"score\": ");
 	rp_add_exact(sb, n->score);
 	sb_addf(sb,
-	        ", \"in_space\": %s, \"rank\": ", n->parsed ? "true" : "false");
+		", \"in_space\": %s, \"rank\": ", n->parsed ? "true" : "false");
 	if (n->rank > 0)
 		sb_addf(sb, "%d", n->rank);
 	else
 		sb_adds(sb, "null");
 	sb_addf(sb, ", \"pareto\": %s, \"border\": %s, \"layer\": %d",
-	        n->pareto ? "true" : "false",
-	        n->border > 0   ? "\"max-pass\""
-	        : n->border < 0 ? "\"min-miss\""
-	                        : "null",
-	        n->layer);
+		n->pareto ? "true" : "false",
+		n->border > 0	? "\"max-pass\""
+		: n->border < 0 ? "\"min-miss\""
+				: "null",
+		n->layer);
 	sb_adds(sb, ", \"inferred_from\": ");
 	json_string_or_null(sb, src >= 0 ? r->nodes[src].name : NULL);
 	sb_adds(sb, ", \"reason\": ");
@@ -272,9 +272,9 @@ int
 rp_json(const struct rp_report *r, struct strbuf *sb)
 {
 	sb_addf(sb,
-	        "{\n  \"schema\": \"flexexplore-report\",\n"
-	        "  \"schema_version\": %d,\n",
-	        JSON_SCHEMA_VERSION);
+		"{\n  \"schema\": \"flexexplore-report\",\n"
+		"  \"schema_version\": %d,\n",
+		JSON_SCHEMA_VERSION);
 	json_exploration(sb, r);
 	json_counts(sb, r);
 
@@ -289,6 +289,16 @@ rp_json(const struct rp_report *r, struct strbuf *sb)
 			continue;
 		sb_adds(sb, n++ ? ", " : "");
 		sb_add_json_string(sb, r->nodes[i].name);
+	}
+	sb_adds(sb, "],\n  \"pareto_in_order\": [");
+	for (int i = 0, n = 0; i < r->nnodes; i++) {
+		const struct rp_node *x = &r->nodes[i];
+
+		if (!x->has_value || !x->parsed || x->kind == DB_FAILED ||
+		    x->kind == DB_SKIPPED || x->order_dominated)
+			continue;
+		sb_adds(sb, n++ ? ", " : "");
+		sb_add_json_string(sb, x->name);
 	}
 	sb_adds(sb, "],\n  \"violations\": [");
 	for (int v = 0; v < r->nviolations; v++) {
@@ -355,11 +365,11 @@ dot_node(struct strbuf *sb, const struct rp_report *r, const struct rp_node *n)
 	sb_addf(sb, "  c%" PRId64 " [label=", n->config_id);
 	dot_string(sb, label.buf);
 	sb_addf(sb, ", fillcolor=\"%s\", color=\"%s\"%s%s, tooltip=", fill,
-	        n->pass == 1   ? "#1a7f37"
-	        : n->pass == 0 ? "#cf222e"
-	                       : "#888888",
-	        n->inferred ? ", style=\"rounded,filled,dashed\"" : "",
-	        n->rank > 0 ? ", penwidth=3" : "");
+		n->pass == 1   ? "#1a7f37"
+		: n->pass == 0 ? "#cf222e"
+			       : "#888888",
+		n->inferred ? ", style=\"rounded,filled,dashed\"" : "",
+		n->rank > 0 ? ", penwidth=3" : "");
 	dot_string(sb, n->name);
 	sb_adds(sb, "];\n");
 	sb_free(&label);
@@ -369,15 +379,15 @@ int
 rp_dot(const struct rp_report *r, struct strbuf *sb)
 {
 	sb_addf(sb,
-	        "// exploration %" PRId64 " of %s: the explored part of "
-	        "the safety order\n",
-	        r->ex.id, r->space_name);
+		"// exploration %" PRId64 " of %s: the explored part of "
+		"the safety order\n",
+		r->ex.id, r->space_name);
 	sb_adds(sb, "// safer is up; fill is the metric (light is better); "
-	            "green border meets the\n// budget, red misses it, "
-	            "dashed is inferred; bold edges cross the budget\n");
+		    "green border meets the\n// budget, red misses it, "
+		    "dashed is inferred; bold edges cross the budget\n");
 	sb_addf(sb, "digraph \"exploration %" PRId64 "\" {\n", r->ex.id);
 	sb_adds(sb, "  rankdir=BT;\n  node [shape=box, style=\"rounded,"
-	            "filled\", fontname=\"Helvetica\", fontsize=10];\n");
+		    "filled\", fontname=\"Helvetica\", fontsize=10];\n");
 	for (int i = 0; i < r->nnodes; i++)
 		if (r->nodes[i].parsed)
 			dot_node(sb, r, &r->nodes[i]);
@@ -387,8 +397,8 @@ rp_dot(const struct rp_report *r, struct strbuf *sb)
 		int cross = lo->pass == 1 && hi->pass == 0;
 
 		sb_addf(sb, "  c%" PRId64 " -> c%" PRId64 "%s;\n",
-		        lo->config_id, hi->config_id,
-		        cross ? " [color=\"#e36209\", penwidth=2.5]" : "");
+			lo->config_id, hi->config_id,
+			cross ? " [color=\"#e36209\", penwidth=2.5]" : "");
 	}
 	sb_adds(sb, "}\n");
 	return FX_EXIT_OK;

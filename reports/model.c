@@ -73,8 +73,8 @@ void
 rp_colour(const struct rp_report *r, double value, char out[8])
 {
 	static const double stops[][3] = {
-	        {68, 1, 84},   {59, 82, 139},  {33, 145, 140},
-	        {94, 201, 98}, {253, 231, 37},
+		{68, 1, 84},   {59, 82, 139},  {33, 145, 140},
+		{94, 201, 98}, {253, 231, 37},
 	};
 	double lo = r->vmin, hi = r->vmax, t, f;
 	int k;
@@ -86,9 +86,9 @@ rp_colour(const struct rp_report *r, double value, char out[8])
 	k = t >= 1 ? 3 : (int)(t * 4);
 	f = t * 4 - k;
 	snprintf(out, 8, "#%02x%02x%02x",
-	         (int)(stops[k][0] + f * (stops[k + 1][0] - stops[k][0])),
-	         (int)(stops[k][1] + f * (stops[k + 1][1] - stops[k][1])),
-	         (int)(stops[k][2] + f * (stops[k + 1][2] - stops[k][2])));
+		 (int)(stops[k][0] + f * (stops[k + 1][0] - stops[k][0])),
+		 (int)(stops[k][1] + f * (stops[k + 1][1] - stops[k][1])),
+		 (int)(stops[k][2] + f * (stops[k + 1][2] - stops[k][2])));
 }
 
 int
@@ -105,7 +105,7 @@ static int
 by_name_cmp(const void *pa, const void *pb)
 {
 	return strcmp(name_report->nodes[*(const int *)pa].name,
-	              name_report->nodes[*(const int *)pb].name);
+		      name_report->nodes[*(const int *)pb].name);
 }
 
 int
@@ -146,8 +146,8 @@ rp_host_mechanisms(struct db *db, const char *description)
 
 	if (description == NULL ||
 	    sqlite3_prepare_v2(db_sqlite(db),
-	                       "SELECT value FROM json_each(?, '$.mechanisms')",
-	                       -1, &st, NULL) != SQLITE_OK)
+			       "SELECT value FROM json_each(?, '$.mechanisms')",
+			       -1, &st, NULL) != SQLITE_OK)
 		return v;
 	sqlite3_bind_text(st, 1, description, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -192,10 +192,10 @@ find_by_space(struct db *db, const char *name)
 	int64_t id = 0;
 
 	if (sqlite3_prepare_v2(db_sqlite(db),
-	                       "SELECT e.id FROM explorations e JOIN spaces s "
-	                       "ON s.id = e.space_id WHERE s.name = ? ORDER BY "
-	                       "e.started DESC, e.id DESC LIMIT 1",
-	                       -1, &st, NULL) != SQLITE_OK)
+			       "SELECT e.id FROM explorations e JOIN spaces s "
+			       "ON s.id = e.space_id WHERE s.name = ? ORDER BY "
+			       "e.started DESC, e.id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -206,7 +206,7 @@ find_by_space(struct db *db, const char *name)
 
 int
 rp_find(struct db *db, int64_t id, const char *app, const char *spec,
-        int64_t *out)
+	int64_t *out)
 {
 	struct find_arg f = {.app = app};
 	struct db_exploration e;
@@ -218,7 +218,7 @@ rp_find(struct db *db, int64_t id, const char *app, const char *spec,
 			return FX_EXIT_ENV;
 		if (rc == 0) {
 			log_errx("database '%s' has no exploration %" PRId64,
-			         db_path(db), id);
+				 db_path(db), id);
 			return FX_EXIT_USAGE;
 		}
 		db_exploration_free(&e);
@@ -240,8 +240,8 @@ rp_find(struct db *db, int64_t id, const char *app, const char *spec,
 		*out = find_by_space(db, cs_space_name(sp));
 		if (*out <= 0)
 			log_errx("database '%s' has no exploration of space "
-			         "'%s' (from '%s')",
-			         db_path(db), cs_space_name(sp), spec);
+				 "'%s' (from '%s')",
+				 db_path(db), cs_space_name(sp), spec);
 		cs_free(sp);
 		return *out > 0 ? FX_EXIT_OK : FX_EXIT_USAGE;
 	}
@@ -256,15 +256,15 @@ rp_find(struct db *db, int64_t id, const char *app, const char *spec,
 	if (f.id <= 0) {
 		if (app == NULL)
 			log_errx("database '%s' holds no exploration yet",
-			         db_path(db));
+				 db_path(db));
 		else if (f.seen.len == 0)
 			log_errx("database '%s' holds no exploration yet "
-			         "(none of '%s')",
-			         db_path(db), app);
+				 "(none of '%s')",
+				 db_path(db), app);
 		else
 			log_errx("database '%s' has no exploration of '%s'; "
-			         "it has explorations of %s",
-			         db_path(db), app, f.seen.buf);
+				 "it has explorations of %s",
+				 db_path(db), app, f.seen.buf);
 		sb_free(&f.seen);
 		return FX_EXIT_USAGE;
 	}
@@ -282,14 +282,14 @@ load_keys(struct db *db, struct rp_report *r)
 	int rc = -1;
 
 	if (sqlite3_prepare_v2(
-	            db_sqlite(db),
-	            "SELECT s.name, s.digest, s.path, h.fingerprint, "
-	            "h.description, v.revision, "
-	            "json_valid(h.description) FROM explorations e "
-	            "JOIN spaces s ON s.id = e.space_id JOIN hosts "
-	            "h ON h.id = e.host_id JOIN revisions v ON "
-	            "v.id = e.revision_id WHERE e.id = ?",
-	            -1, &st, NULL) != SQLITE_OK)
+		    db_sqlite(db),
+		    "SELECT s.name, s.digest, s.path, h.fingerprint, "
+		    "h.description, v.revision, "
+		    "json_valid(h.description) FROM explorations e "
+		    "JOIN spaces s ON s.id = e.space_id JOIN hosts "
+		    "h ON h.id = e.host_id JOIN revisions v ON "
+		    "v.id = e.revision_id WHERE e.id = ?",
+		    -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, r->ex.id);
 	if (sqlite3_step(st) != SQLITE_ROW)
@@ -305,8 +305,8 @@ load_keys(struct db *db, struct rp_report *r)
 out:
 	if (rc != 0)
 		log_errx("database '%s': cannot read the space, host and "
-		         "revision of exploration %" PRId64 ": %s",
-		         db_path(db), r->ex.id, sqlite3_errmsg(db_sqlite(db)));
+			 "revision of exploration %" PRId64 ": %s",
+			 db_path(db), r->ex.id, sqlite3_errmsg(db_sqlite(db)));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -343,9 +343,9 @@ load_space(struct rp_report *r, const char *spec)
 		r->sp = cs_load_app(r->ex.app, &err);
 		if (r->sp == NULL) {
 			snprintf(err.msg, sizeof(err.msg),
-			         "the space file is gone");
+				 "the space file is gone");
 			snprintf(err.file, sizeof(err.file), "%s",
-			         r->space_path);
+				 r->space_path);
 			err.line = 0;
 		}
 	} else {
@@ -357,17 +357,17 @@ load_space(struct rp_report *r, const char *spec)
 	if (r->sp == NULL) {
 		cs_error_format(&err, msg, sizeof(msg));
 		log_errx("cannot load the space of exploration %" PRId64
-		         ": %s (give the space file with --spec FILE)",
-		         r->ex.id, msg);
+			 ": %s (give the space file with --spec FILE)",
+			 r->ex.id, msg);
 		return FX_EXIT_USAGE;
 	}
 
 	r->space_used = xstrdup(cs_space_path(r->sp));
 	if (strcmp(cs_space_name(r->sp), r->space_name) != 0) {
 		log_errx("'%s' is space '%s', but exploration %" PRId64
-		         " explored space '%s'",
-		         r->space_used, cs_space_name(r->sp), r->ex.id,
-		         r->space_name);
+			 " explored space '%s'",
+			 r->space_used, cs_space_name(r->sp), r->ex.id,
+			 r->space_name);
 		return FX_EXIT_USAGE;
 	}
 	r->space_changed = strcmp(cs_space_digest(r->sp), r->space_digest);
@@ -435,7 +435,7 @@ take_decision(const struct db_decision *d, void *arg)
 {
 	struct decision_arg *a = arg;
 	struct rp_node *n =
-	        node_get(a->r, d->config_id, d->config_name, &a->cap);
+		node_get(a->r, d->config_id, d->config_name, &a->cap);
 	int was_inferred = n->inferred && n->pass >= 0;
 
 	switch (d->kind) {
@@ -473,26 +473,26 @@ load_border(struct db *db, struct rp_report *r, int *cap)
 	int rc;
 
 	if (sqlite3_prepare_v2(db_sqlite(db),
-	                       "SELECT b.config_id, c.name, b.side FROM border "
-	                       "b JOIN configurations c ON c.id = b.config_id "
-	                       "WHERE b.exploration_id = ? ORDER BY b.rank",
-	                       -1, &st, NULL) != SQLITE_OK) {
+			       "SELECT b.config_id, c.name, b.side FROM border "
+			       "b JOIN configurations c ON c.id = b.config_id "
+			       "WHERE b.exploration_id = ? ORDER BY b.rank",
+			       -1, &st, NULL) != SQLITE_OK) {
 		log_errx("database '%s': cannot read the border: %s",
-		         db_path(db), sqlite3_errmsg(db_sqlite(db)));
+			 db_path(db), sqlite3_errmsg(db_sqlite(db)));
 		return -1;
 	}
 	sqlite3_bind_int64(st, 1, r->ex.id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int max_pass = strcmp((const char *)sqlite3_column_text(st, 2),
-		                      "max-pass") == 0;
+				      "max-pass") == 0;
 
 		n = node_get(r, sqlite3_column_int64(st, 0),
-		             (const char *)sqlite3_column_text(st, 1), cap);
+			     (const char *)sqlite3_column_text(st, 1), cap);
 		n->border = max_pass ? 1 : -1;
 		if (n->inferred && n->pass < 0) {
 			n->pass = max_pass;
 			n->kind =
-			        max_pass ? DB_INFERRED_PASS : DB_INFERRED_MISS;
+				max_pass ? DB_INFERRED_PASS : DB_INFERRED_MISS;
 		}
 	}
 	sqlite3_finalize(st);
@@ -507,8 +507,8 @@ stored_score(struct db *db, int64_t config_id)
 	double s = 0;
 
 	if (sqlite3_prepare_v2(db_sqlite(db),
-	                       "SELECT score FROM configurations WHERE id = ?",
-	                       -1, &st, NULL) != SQLITE_OK)
+			       "SELECT score FROM configurations WHERE id = ?",
+			       -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, config_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -524,8 +524,8 @@ describe(struct rp_node *n)
 	const char *at = strchr(n->name, '@');
 	const char *slash = strchr(n->name, '/');
 	size_t plen = at != NULL      ? (size_t)(at - n->name)
-	              : slash != NULL ? (size_t)(slash - n->name)
-	                              : strlen(n->name);
+		      : slash != NULL ? (size_t)(slash - n->name)
+				      : strlen(n->name);
 	struct strbuf sb;
 
 	sb_init(&sb);
@@ -541,7 +541,7 @@ describe(struct rp_node *n)
 	n->parts = sb_detach(&sb);
 	if (at != NULL)
 		n->mechanism = slash != NULL ? xstrndup(at + 1, slash - at - 1)
-		                             : xstrdup(at + 1);
+					     : xstrdup(at + 1);
 	else
 		n->mechanism = xstrdup("none");
 	sb_init(&sb);
@@ -623,7 +623,7 @@ by_rank(const void *pa, const void *pb)
  */
 static int
 extremes(const struct rp_report *r, int (*pick)(const struct rp_node *), int up,
-         int *out)
+	 int *out)
 {
 	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
 	int n = 0, k = 0;
@@ -638,8 +638,8 @@ extremes(const struct rp_report *r, int (*pick)(const struct rp_node *), int up,
 
 		for (int e = 0; !dominated && e < k; e++)
 			dominated = cs_compare(r->sp, &r->nodes[x].cfg,
-			                       &r->nodes[out[e]].cfg) ==
-			            (up ? CS_LESS : CS_GREATER);
+					       &r->nodes[out[e]].cfg) ==
+				    (up ? CS_LESS : CS_GREATER);
 		if (!dominated)
 			out[k++] = x;
 	}
@@ -711,14 +711,14 @@ mark_pareto(struct rp_report *r)
 		double top = r->nodes[idx[j]].value; /* best of this group */
 
 		while (end < n && fabs(r->nodes[idx[end]].score -
-		                       r->nodes[idx[j]].score) <= SCORE_EPS)
+				       r->nodes[idx[j]].score) <= SCORE_EPS)
 			end++;
 		for (int k = j; k < end; k++) {
 			struct rp_node *x = &r->nodes[idx[k]];
 
 			x->pareto =
-			        !rp_better(r, top, x->value) &&
-			        (!have_best || rp_better(r, x->value, best));
+				!rp_better(r, top, x->value) &&
+				(!have_best || rp_better(r, x->value, best));
 		}
 		if (!have_best || rp_better(r, top, best))
 			best = top;
@@ -731,7 +731,7 @@ mark_pareto(struct rp_report *r)
 /* hi is better than lo beyond their intervals (medians when none). */
 static int
 clearly_better(const struct rp_report *r, const struct rp_node *hi,
-               const struct rp_node *lo)
+	       const struct rp_node *lo)
 {
 	int intervals = hi->ci_high > hi->ci_low && lo->ci_high > lo->ci_low;
 
@@ -748,7 +748,7 @@ add_violation(struct rp_report *r, int lo, int hi, int *cap)
 	if (r->nviolations == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
 		r->violations =
-		        xrealloc(r->violations, *cap * sizeof(*r->violations));
+			xrealloc(r->violations, *cap * sizeof(*r->violations));
 	}
 	r->violations[r->nviolations].lo = lo;
 	r->violations[r->nviolations++].hi = hi;
@@ -788,7 +788,7 @@ rank_map_init(struct rank_map *m, const struct rp_report *r)
 
 static int
 rank_map_get(const struct rank_map *m, const struct rp_report *r,
-             const struct cs_config *cfg)
+	     const struct cs_config *cfg)
 {
 	uint64_t k = cs_rank(r->sp, cfg);
 
@@ -827,13 +827,15 @@ visit_cover(const struct cs_config *cfg, void *arg)
 		if (r->nedges == *a->cap) {
 			*a->cap = *a->cap ? 2 * *a->cap : 64;
 			r->edges =
-			        xrealloc(r->edges, *a->cap * sizeof(*r->edges));
+				xrealloc(r->edges, *a->cap * sizeof(*r->edges));
 		}
 		r->edges[r->nedges].lo = a->lo;
 		r->edges[r->nedges++].hi = hi;
 	} else if (measured(&r->nodes[hi]) &&
-	           clearly_better(r, &r->nodes[hi], &r->nodes[a->lo])) {
-		add_violation(r, a->lo, hi, a->cap);
+		   rp_better(r, r->nodes[hi].value, r->nodes[a->lo].value)) {
+		r->nodes[a->lo].order_dominated = 1;
+		if (clearly_better(r, &r->nodes[hi], &r->nodes[a->lo]))
+			add_violation(r, a->lo, hi, a->cap);
 	}
 	return 0;
 }
@@ -864,9 +866,12 @@ find_violations(struct rp_report *r, const struct rank_map *map)
 		for (int b = 0; b < n; b++) {
 			const struct rp_node *hi = &r->nodes[idx[b]];
 
-			if (b != a &&
-			    cs_compare(r->sp, &lo->cfg, &hi->cfg) == CS_LESS &&
-			    clearly_better(r, hi, lo))
+			if (b == a ||
+			    cs_compare(r->sp, &lo->cfg, &hi->cfg) != CS_LESS ||
+			    !rp_better(r, hi->value, lo->value))
+				continue;
+			r->nodes[idx[a]].order_dominated = 1;
+			if (clearly_better(r, hi, lo))
 				add_violation(r, idx[a], idx[b], &cap);
 		}
 	}
@@ -892,7 +897,7 @@ by_score_desc(const void *pa, const void *pb)
  */
 int
 rp_hasse(const struct rp_report *r, const char *member,
-         struct rp_edge **edges_out)
+	 struct rp_edge **edges_out)
 {
 	int *below = xcalloc(r->nnodes + 1, sizeof(int));
 	int *covers = xcalloc(r->nnodes + 1, sizeof(int));
@@ -908,7 +913,7 @@ rp_hasse(const struct rp_report *r, const char *member,
 		for (int x = 0; x < r->nnodes; x++)
 			if (member[x] && x != y &&
 			    cs_compare(r->sp, &r->nodes[x].cfg,
-			               &r->nodes[y].cfg) == CS_LESS)
+				       &r->nodes[y].cfg) == CS_LESS)
 				below[nb++] = x;
 		qsort(below, nb, sizeof(int), by_score_desc);
 		for (int k = 0; k < nb; k++) {
@@ -916,7 +921,7 @@ rp_hasse(const struct rp_report *r, const char *member,
 
 			for (int c = 0; !covered && c < nc; c++)
 				covered = cs_leq(r->sp, &r->nodes[x].cfg,
-				                 &r->nodes[covers[c]].cfg);
+						 &r->nodes[covers[c]].cfg);
 			if (covered)
 				continue;
 			covers[nc++] = x;
@@ -1033,7 +1038,7 @@ derive(struct rp_report *r)
 
 			if (r->nodes[i].parsed)
 				cs_upper_covers(r->sp, &r->nodes[i].cfg,
-				                visit_cover, &arg);
+						visit_cover, &arg);
 		}
 	}
 	rank_map_free(&map);
@@ -1074,7 +1079,7 @@ rp_load(struct db *db, int64_t id, const char *spec, struct rp_report *r)
 	if (rc <= 0) {
 		if (rc == 0)
 			log_errx("database '%s' has no exploration %" PRId64,
-			         db_path(db), id);
+				 db_path(db), id);
 		return rc == 0 ? FX_EXIT_USAGE : FX_EXIT_ENV;
 	}
 	if (load_keys(db, r) != 0)
@@ -1094,13 +1099,13 @@ rp_load(struct db *db, int64_t id, const char *spec, struct rp_report *r)
 
 		describe(n);
 		n->parsed = cs_parse(r->sp, n->name, &n->cfg, msg,
-		                     sizeof(msg)) == 0;
+				     sizeof(msg)) == 0;
 		n->score = n->parsed ? cs_score(r->sp, &n->cfg)
-		                     : stored_score(db, n->config_id);
+				     : stored_score(db, n->config_id);
 		if (!n->parsed)
 			log_warnx("configuration '%s' is not in space file "
-			          "'%s' any more: %s",
-			          n->name, r->space_used, msg);
+				  "'%s' any more: %s",
+				  n->name, r->space_used, msg);
 	}
 	r->engine_alive = db_exploration_locked(db, id);
 	r->host_mechanisms = rp_host_mechanisms(db, r->host_description);

@@ -31,28 +31,29 @@
 
 struct rp_node {
 	int64_t config_id;
-	char *name;      /* canonical name as stored */
-	char *parts;     /* "lwip | newlib+redis | uksched" */
+	char *name;	 /* canonical name as stored */
+	char *parts;	 /* "lwip | newlib+redis | uksched" */
 	char *mechanism; /* "none", "mpk", ... */
 	char *hardening; /* "lwip=sanitize, redis=sanitize" or "-" */
 	int compartments;
 	struct cs_config cfg;
-	int parsed;        /* the name is a configuration of the space */
-	double score;      /* cs_score, or the stored score if not parsed */
+	int parsed;	   /* the name is a configuration of the space */
+	double score;	   /* cs_score, or the stored score if not parsed */
 	enum db_kind kind; /* the outcome that stands, see rp_load() */
-	int inferred;      /* the outcome was inferred, not measured */
-	int pass;          /* -1 unknown, 0 misses, 1 meets the budget */
+	int inferred;	   /* the outcome was inferred, not measured */
+	int pass;	   /* -1 unknown, 0 misses, 1 meets the budget */
 	int has_value;
 	double value, ci_low, ci_high;
 	int samples;
-	char *reason;      /* of the decision that stands, or NULL */
-	int64_t source_id; /* config an inference came from, or 0 */
-	int rank;          /* 1-based in the ranking, 0 when not ranked */
-	int pareto;
-	int border;       /* 1 max-pass, -1 min-miss, 0 neither */
-	int contradicted; /* verified measurement disagrees */
-	int layer;        /* Hasse diagram layer from the bottom */
-	int drawn;        /* part of the drawn region */
+	char *reason;	     /* of the decision that stands, or NULL */
+	int64_t source_id;   /* config an inference came from, or 0 */
+	int rank;	     /* 1-based in the ranking, 0 when not ranked */
+	int pareto;	     /* in the Pareto set by safety score */
+	int order_dominated; /* a safer one in the order measured faster */
+	int border;	     /* 1 max-pass, -1 min-miss, 0 neither */
+	int contradicted;    /* verified measurement disagrees */
+	int layer;	     /* Hasse diagram layer from the bottom */
+	int drawn;	     /* part of the drawn region */
 };
 
 struct rp_edge {
@@ -75,7 +76,7 @@ struct rp_report {
 	char *space_name, *space_digest, *space_path;
 	char *host_fingerprint, *host_description;
 	int host_description_json; /* the description is valid JSON */
-	char **host_mechanisms;    /* what the host can run, if it says */
+	char **host_mechanisms;	   /* what the host can run, if it says */
 	char *revision;
 	struct cs_space *sp;
 	char *space_used;  /* the file the order was computed from */
@@ -91,8 +92,8 @@ struct rp_report {
 	int nviolations;
 	struct rp_counts counts;
 	int violations_by_covers; /* too many measured: covers checked */
-	int covers_in_space;      /* too many nodes: space covers only */
-	int *idmap;               /* config id -> node index + 1 */
+	int covers_in_space;	  /* too many nodes: space covers only */
+	int *idmap;		  /* config id -> node index + 1 */
 	int64_t nidmap;
 	int *by_name; /* node indices sorted by name */
 	int has_range;
@@ -108,7 +109,7 @@ struct rp_report {
  * set, FX_EXIT_USAGE (logged) when there is none.
  */
 int rp_find(struct db *db, int64_t id, const char *app, const char *spec,
-            int64_t *out);
+	    int64_t *out);
 
 /**
  * Load exploration @id into @r.  @spec, when not NULL, is the space file
@@ -137,7 +138,7 @@ void rp_strv_free(char **v);
  * into *edges (free() it).  Returns their number.
  */
 int rp_hasse(const struct rp_report *r, const char *member,
-             struct rp_edge **edges);
+	     struct rp_edge **edges);
 /**
  * The fill colour of a measured value (viridis-like: dark is worse, light
  * is better in the metric's direction) as "#rrggbb" into @out[8].
@@ -161,13 +162,13 @@ int rp_html(const struct rp_report *r, struct strbuf *out);
  * revision) as text.  Returns an fx_exit code.
  */
 int rp_compare(struct db *db, int64_t old_id, int64_t new_id, const char *spec,
-               FILE *out, int colour);
+	       FILE *out, int colour);
 /**
  * Choose the pair for rp_compare(): @new_id (or the newest of @app /
  * @spec when 0) and the newest older exploration of the same space name
  * and metric on another host or revision.  FX_EXIT_USAGE when none.
  */
 int rp_find_pair(struct db *db, int64_t new_id, const char *app,
-                 const char *spec, int64_t *old_id, int64_t *out_new);
+		 const char *spec, int64_t *old_id, int64_t *out_new);
 
 #endif /* FX_REPORT_H */

@@ -18,7 +18,7 @@ struct style {
 
 static const struct style plain = {"", "", "", "", ""};
 static const struct style ansi = {"\033[1m", "\033[33m", "\033[32m", "\033[31m",
-                                  "\033[0m"};
+				  "\033[0m"};
 
 void
 rp_add_wrapped(struct strbuf *sb, const char *text, int col, int indent)
@@ -86,7 +86,7 @@ add_value(struct strbuf *sb, const struct rp_node *n, int width)
 
 static void
 add_percent(struct strbuf *sb, const struct rp_report *r,
-            const struct rp_node *n)
+	    const struct rp_node *n)
 {
 	double p = n->has_value ? rp_percent(r, n->value) : -1;
 
@@ -102,7 +102,7 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	const struct db_exploration *e = &r->ex;
 
 	sb_addf(sb, "%sExploration %" PRId64 " of %s%s (%s)\n", s->bold, e->id,
-	        r->space_name, s->off, e->status);
+		r->space_name, s->off, e->status);
 	sb_addf(sb, "  %-11s", "space");
 	rp_add_wrapped(sb, r->space_path, 13, 13);
 	sb_addf(sb, "  %-11s%.0f configurations", "size", e->space_size);
@@ -112,7 +112,7 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	sb_addf(sb, "  %-11s%s", "host", r->host_fingerprint);
 	for (char **m = r->host_mechanisms; m != NULL && *m != NULL; m++)
 		sb_addf(sb, "%s%s", m == r->host_mechanisms ? ", runs " : " ",
-		        *m);
+			*m);
 	sb_addc(sb, '\n');
 	sb_addf(sb, "  %-11s", "revision");
 	rp_add_wrapped(sb, r->revision, 13, 13);
@@ -122,7 +122,7 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	sb_addf(sb, "  %-11s", "toolchain");
 	rp_add_wrapped(sb, e->toolchain, 13, 13);
 	sb_addf(sb, "  %-11s%s (%s is better)\n", "metric", e->metric,
-	        e->direction);
+		e->direction);
 	sb_addf(sb, "  %-11s", "baseline");
 	if (e->has_baseline)
 		rp_add_number(sb, e->baseline);
@@ -133,11 +133,11 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 		rp_add_number(sb, e->budget_value);
 		if (rp_percent(r, e->budget_value) >= 0)
 			sb_addf(sb, " (%.1f%% of the baseline)",
-			        rp_percent(r, e->budget_value));
+				rp_percent(r, e->budget_value));
 		sb_addf(sb, ", given as '%s'", e->budget);
 	} else {
 		sb_addf(sb, "'%s' (no number until the baseline is in)",
-		        e->budget);
+			e->budget);
 	}
 	sb_addf(sb, "\n  %-11s%s", "started", e->started);
 	if (e->finished != NULL)
@@ -149,26 +149,26 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	}
 	if (r->space_changed) {
 		sb_addf(sb,
-		        "%s  warning: the space file changed since this "
-		        "exploration%s\n",
-		        s->warn, s->off);
+			"%s  warning: the space file changed since this "
+			"exploration%s\n",
+			s->warn, s->off);
 		sb_addf(sb, "  (recorded digest %s, now %s in '%s');\n",
-		        r->space_digest, cs_space_digest(r->sp), r->space_used);
+			r->space_digest, cs_space_digest(r->sp), r->space_used);
 		sb_adds(sb, "  order, covers and scores below come from the "
-		            "file as it is now.\n");
+			    "file as it is now.\n");
 	}
 	if (strcmp(e->status, "running") == 0 && !r->engine_alive)
 		sb_addf(sb,
-		        "%s  the exploration says 'running' but no engine holds "
-		        "it: it was\n  interrupted; the same command resumes "
-		        "it%s\n",
-		        s->warn, s->off);
+			"%s  the exploration says 'running' but no engine holds "
+			"it: it was\n  interrupted; the same command resumes "
+			"it%s\n",
+			s->warn, s->off);
 	else if (strcmp(e->status, "running") == 0 ||
-	         strcmp(e->status, "stopped") == 0)
+		 strcmp(e->status, "stopped") == 0)
 		sb_addf(sb,
-		        "%s  the exploration is %s: what follows is what "
-		        "it knows so far%s\n",
-		        s->warn, e->status, s->off);
+			"%s  the exploration is %s: what follows is what "
+			"it knows so far%s\n",
+			s->warn, e->status, s->off);
 }
 
 static void
@@ -180,22 +180,22 @@ add_counts(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	sb_addf(sb, "\n%sOutcomes%s\n", s->bold, s->off);
 	sb_addf(sb, "  %-11s%d\n", "evaluated", c->evaluated + c->verified);
 	sb_addf(sb, "  %-11s%d (%d meet the budget, %d miss it)\n", "inferred",
-	        c->inferred_pass + c->inferred_miss, c->inferred_pass,
-	        c->inferred_miss);
+		c->inferred_pass + c->inferred_miss, c->inferred_pass,
+		c->inferred_miss);
 	sb_addf(sb, "  %-11s%d\n", "failed", c->failed);
 	sb_addf(sb, "  %-11s%d\n", "skipped", c->skipped);
 	sb_addf(sb, "  %-11s%d\n", "uncertain", c->uncertain);
 	if (c->verified > 0)
 		sb_addf(sb,
-		        "  %-11s%d inferred then measured, %d "
-		        "contradicted\n",
-		        "verified", c->verified, c->contradicted);
+			"  %-11s%d inferred then measured, %d "
+			"contradicted\n",
+			"verified", c->verified, c->contradicted);
 	if (r->ex.space_size > named)
 		sb_addf(sb, "  %-11s%.0f of %.0f (%s)\n", "not named",
-		        r->ex.space_size - named, r->ex.space_size,
-		        strcmp(r->ex.status, "finished") == 0
-		                ? "their outcome follows from the border"
-		                : "not decided yet");
+			r->ex.space_size - named, r->ex.space_size,
+			strcmp(r->ex.status, "finished") == 0
+				? "their outcome follows from the border"
+				: "not decided yet");
 }
 
 static void
@@ -210,12 +210,12 @@ add_config_block(struct strbuf *sb, const struct rp_node *n)
 
 static void
 add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s,
-            int top)
+	    int top)
 {
 	sb_addf(sb,
-	        "\n%sSafest configurations within the budget%s: %d "
-	        "maximal\n",
-	        s->bold, s->off, r->nranking);
+		"\n%sSafest configurations within the budget%s: %d "
+		"maximal\n",
+		s->bold, s->off, r->nranking);
 	if (r->nranking == 0) {
 		sb_adds(sb, "  none meets the budget");
 		if (!r->ex.has_budget_value)
@@ -224,12 +224,12 @@ add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s,
 		return;
 	}
 	sb_addf(sb, "  %4s %6s %12s  %-20s %7s\n", "rank", "score",
-	        r->ex.metric, "95% CI", "% base");
+		r->ex.metric, "95% CI", "% base");
 	for (int k = 0; k < r->nranking && (top == 0 || k < top); k++) {
 		const struct rp_node *n = &r->nodes[r->ranking[k]];
 
 		sb_addf(sb, "  %s%4d%s %6.1f ", s->good, n->rank, s->off,
-		        n->score);
+			n->score);
 		add_value(sb, n, 12);
 		sb_adds(sb, "  ");
 		add_ci(sb, n, 20);
@@ -242,9 +242,9 @@ add_ranking(struct strbuf *sb, const struct rp_report *r, const struct style *s,
 	}
 	if (top > 0 && r->nranking > top)
 		sb_addf(sb,
-		        "  ... and %d more (--top 0 lists all; --csv and "
-		        "--json have all)\n",
-		        r->nranking - top);
+			"  ... and %d more (--top 0 lists all; --csv and "
+			"--json have all)\n",
+			r->nranking - top);
 }
 
 static const struct rp_report *sort_report;
@@ -263,9 +263,36 @@ by_score(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
+/* The Pareto set under the partial order alone, in one sentence. */
+static void
+add_order_pareto(struct strbuf *sb, const struct rp_report *r)
+{
+	int measured = 0, kept = 0;
+	char *t;
+
+	for (int i = 0; i < r->nnodes; i++) {
+		const struct rp_node *n = &r->nodes[i];
+
+		if (!n->has_value || !n->parsed || n->kind == DB_FAILED ||
+		    n->kind == DB_SKIPPED)
+			continue;
+		measured++;
+		kept += !n->order_dominated;
+	}
+	t = xasprintf("By the safety order alone, %d of the %d measured "
+		      "configurations have no safer configuration measured "
+		      "better%s.",
+		      kept, measured,
+		      r->violations_by_covers ? " (among their upper covers)"
+					      : "");
+	sb_adds(sb, "  ");
+	rp_add_wrapped(sb, t, 2, 2);
+	free(t);
+}
+
 static void
 add_pareto(struct strbuf *sb, const struct rp_report *r, const struct style *s,
-           int top)
+	   int top)
 {
 	int *idx = xcalloc(r->nnodes + 1, sizeof(int));
 	int n = 0;
@@ -276,12 +303,12 @@ add_pareto(struct strbuf *sb, const struct rp_report *r, const struct style *s,
 	sort_report = r;
 	qsort(idx, n, sizeof(int), by_score);
 	sb_addf(sb,
-	        "\n%sPareto set%s: %d (no other measured configuration "
-	        "is as safe by score\nand better in %s)\n",
-	        s->bold, s->off, n, r->ex.metric);
+		"\n%sPareto set%s: %d (no other measured configuration "
+		"is as safe by score\nand better in %s)\n",
+		s->bold, s->off, n, r->ex.metric);
 	if (n > 0)
 		sb_addf(sb, "  %6s %12s %7s  %s\n", "score", r->ex.metric,
-		        "% base", "configuration");
+			"% base", "configuration");
 	for (int k = 0; k < n && (top == 0 || k < top); k++) {
 		const struct rp_node *x = &r->nodes[idx[k]];
 
@@ -295,11 +322,12 @@ add_pareto(struct strbuf *sb, const struct rp_report *r, const struct style *s,
 	if (top > 0 && n > top)
 		sb_addf(sb, "  ... and %d more\n", n - top);
 	free(idx);
+	add_order_pareto(sb, r);
 }
 
 static void
 add_listed(struct strbuf *sb, const struct rp_report *r, enum db_kind kind,
-           const char *title, const struct style *s)
+	   const char *title, const struct style *s)
 {
 	int n = 0;
 
@@ -363,7 +391,7 @@ add_skipped(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	}
 	if (nreasons > MAX_LISTED)
 		sb_addf(sb, "  ... and %d more reasons\n",
-		        nreasons - MAX_LISTED);
+			nreasons - MAX_LISTED);
 	free(reasons);
 	free(counts);
 }
@@ -387,7 +415,7 @@ by_violation(const void *pa, const void *pb)
 
 static void
 add_violations(struct strbuf *sb, const struct rp_report *r,
-               const struct style *s)
+	       const struct style *s)
 {
 	struct rp_violation *v;
 	int n = r->nviolations + r->counts.contradicted;
@@ -395,7 +423,7 @@ add_violations(struct strbuf *sb, const struct rp_report *r,
 	sb_addf(sb, "\n%sMonotonicity violations%s: %d\n", s->bold, s->off, n);
 	if (n == 0) {
 		sb_adds(sb, "  none found: no measured configuration is "
-		            "clearly better than a less safe one\n");
+			    "clearly better than a less safe one\n");
 		return;
 	}
 	for (int i = 0; i < r->nnodes; i++) {
@@ -409,8 +437,8 @@ add_violations(struct strbuf *sb, const struct rp_report *r,
 	if (r->nviolations == 0)
 		return;
 	sb_adds(sb, "  pairs where the safer configuration measured better "
-	            "(beyond both\n  intervals when there are intervals; "
-	            "largest first):\n");
+		    "(beyond both\n  intervals when there are intervals; "
+		    "largest first):\n");
 	v = xmalloc(r->nviolations * sizeof(*v));
 	memcpy(v, r->violations, r->nviolations * sizeof(*v));
 	sort_report = r;
@@ -420,7 +448,7 @@ add_violations(struct strbuf *sb, const struct rp_report *r,
 		const struct rp_node *hi = &r->nodes[v[k].hi];
 
 		sb_addf(sb, "  %+6.1f%%  safer     ",
-		        100 * (hi->value - lo->value) / fabs(lo->value));
+			100 * (hi->value - lo->value) / fabs(lo->value));
 		add_value(sb, hi, 8);
 		sb_adds(sb, "  ");
 		rp_add_wrapped(sb, hi->name, 31, 31);
@@ -431,7 +459,7 @@ add_violations(struct strbuf *sb, const struct rp_report *r,
 	}
 	if (r->nviolations > MAX_LISTED)
 		sb_addf(sb, "  ... and %d more pairs (all of them in --json)\n",
-		        r->nviolations - MAX_LISTED);
+			r->nviolations - MAX_LISTED);
 	free(v);
 }
 
