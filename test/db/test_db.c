@@ -43,8 +43,12 @@ test_create_and_keys(void **state)
 {
 	char *path = fresh_path("keys.db");
 	struct db *db = open_rw(path);
-	struct db_config_row row = {"redis", "lwip+newlib+redis+uksched",
-				    "0123456789abcdef", 1, "none", 0.0};
+	struct db_config_row row = {"redis",
+				    "lwip+newlib+redis+uksched",
+				    "0123456789abcdef",
+				    1,
+				    "none",
+				    0.0};
 	int64_t host, rev, space, cfg;
 
 	(void)state;
@@ -222,9 +226,9 @@ test_newer_schema_refused(void **state)
 
 	/* Left as it was. */
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA user_version", -1,
-					    &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 99);
 	sqlite3_finalize(st);

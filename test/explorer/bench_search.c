@@ -105,11 +105,14 @@ main(void)
 				char *db = xasprintf("%s/%zu-%zu-%d.db", dir, s,
 						     b, strat);
 				struct ex_options o = {
-					.app = "bench", .spec = spec,
+					.app = "bench",
+					.spec = spec,
 					.budget = budgets[b],
 					.strategy = (enum ex_strategy)strat,
-					.simulate = "seed=1", .db_path = db,
-					.quiet = 1, .max_rounds = 1};
+					.simulate = "seed=1",
+					.db_path = db,
+					.quiet = 1,
+					.max_rounds = 1};
 				struct ex_outcome out;
 				const char *brute;
 				int border;

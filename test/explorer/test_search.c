@@ -107,9 +107,12 @@ test_redis_replay(void **state)
 {
 	char *csv = redis_csv(), *db = temp_path("redis.db");
 	char *spec = xasprintf("%s/spaces/flexos-redis.yaml", fx_srcdir());
-	struct ex_options o = {.app = "redis", .spec = spec,
-			       .budget = "500000", .metric = "get_mean",
-			       .replay = csv, .db_path = db};
+	struct ex_options o = {.app = "redis",
+			       .spec = spec,
+			       .budget = "500000",
+			       .metric = "get_mean",
+			       .replay = csv,
+			       .db_path = db};
 	struct ex_outcome ex, po;
 
 	(void)state;
@@ -160,8 +163,7 @@ struct brute {
 
 static void
 brute_force(const struct cs_space *sp, const struct sim_params *p,
-	    double budget, const char *runnable_mech_excluded,
-	    struct brute *b)
+	    double budget, const char *runnable_mech_excluded, struct brute *b)
 {
 	struct cs_config c;
 
@@ -201,9 +203,13 @@ check_sim(const char *yaml, enum ex_strategy strategy, const char *budget,
 {
 	char *spec = write_space(yaml), *db = temp_path("sim.db");
 	char simspec[64];
-	struct ex_options o = {.app = "sim", .spec = spec, .budget = budget,
-			       .strategy = strategy, .db_path = db,
-			       .simulate = simspec, .mechanisms = mechanisms};
+	struct ex_options o = {.app = "sim",
+			       .spec = spec,
+			       .budget = budget,
+			       .strategy = strategy,
+			       .db_path = db,
+			       .simulate = simspec,
+			       .mechanisms = mechanisms};
 	struct sim_params p;
 	struct cs_error err;
 	struct cs_space *sp = cs_load(spec, &err);
@@ -219,9 +225,10 @@ check_sim(const char *yaml, enum ex_strategy strategy, const char *budget,
 	brute_force(sp, &p, out.budget_value, excluded, &b);
 	print_message("%s %s budget %s: %llu configurations, border %d+%d, "
 		      "%ld evaluations\n",
-		      cs_space_name(sp), strategy == EX_MODEL ? "model" : "poset",
-		      budget, (unsigned long long)cs_count(sp), b.pass.n,
-		      b.miss.n, out.evaluated);
+		      cs_space_name(sp),
+		      strategy == EX_MODEL ? "model" : "poset", budget,
+		      (unsigned long long)cs_count(sp), b.pass.n, b.miss.n,
+		      out.evaluated);
 	assert_true(same_set(&out.pass, &b.pass));
 	assert_true(same_set(&out.miss, &b.miss));
 	assert_true(out.evaluated >= b.pass.n + b.miss.n);
@@ -266,8 +273,11 @@ static void
 test_noise(void **state)
 {
 	char *spec = write_space(sim_spaces[0]), *db = temp_path("noise.db");
-	struct ex_options o = {.app = "sim", .spec = spec, .budget = "80%",
-			       .strategy = EX_POSET, .db_path = db,
+	struct ex_options o = {.app = "sim",
+			       .spec = spec,
+			       .budget = "80%",
+			       .strategy = EX_POSET,
+			       .db_path = db,
 			       .simulate = "seed=7,noise=0.03,samples=5",
 			       .max_rounds = 2};
 	struct ex_outcome out;
@@ -280,8 +290,8 @@ test_noise(void **state)
 	assert_non_null(sp);
 	assert_int_equal(sim_parse(o.simulate, &p, msg, sizeof(msg)), 0);
 	assert_int_equal(run(&o, &out), FX_EXIT_OK);
-	print_message("noisy: %ld evaluations, %ld uncertain\n",
-		      out.evaluated, out.uncertain);
+	print_message("noisy: %ld evaluations, %ld uncertain\n", out.evaluated,
+		      out.uncertain);
 	assert_true(out.pass.n > 0);
 	/* Decided by measurement: near the planted border, not far off. */
 	for (int i = 0; i < out.pass.n; i++)

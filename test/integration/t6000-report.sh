@@ -128,6 +128,25 @@ assert doc["exploration"]["budget"]["value"] == 500000
 assert doc["exploration"]["metric"] == "get_mean"
 PY
 
+check "the Pareto sets match their definitions" python3 - "$T/r.json" \
+	"$FX_ROOT/test/reports" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[2])
+from redis_db import leq
+doc = json.load(open(sys.argv[1]))
+m = {c["name"]: c for c in doc["configurations"] if c["value"] is not None}
+order = sorted(x for x in m if not any(
+    y != x and leq(x, y) and m[y]["value"] > m[x]["value"] for y in m))
+assert sorted(doc["pareto_in_order"]) == order, doc["pareto_in_order"]
+score = sorted(x for x in m if not any(
+    y != x and ((m[y]["score"] >= m[x]["score"] and
+                 m[y]["value"] > m[x]["value"]) or
+                (m[y]["score"] > m[x]["score"] and
+                 m[y]["value"] >= m[x]["value"])) for y in m))
+assert sorted(doc["pareto"]) == score, (doc["pareto"], score)
+assert set(score) <= set(order)
+PY
+
 # Graphviz.
 expect_exit 0 "report --dot FILE" "$FX_BIN" report --db "$db" \
 	--dot "$T/r.dot"

@@ -19,6 +19,8 @@
  *		     b's data)
  *	jumpdata     a jumps into b's private data
  *	heap	     a reads a block b allocated
+ *	bigheap	     a reads a block b allocated that has a mapping of its own
+ *	stack	     a reads b's stack
  *	gadget	     (mpk) a jumps to the gate's wrpkru with PKRU 0 in eax
  *	badfn	     (mpk) a calls the switch with a function index past the
  *		     gate table
@@ -71,6 +73,7 @@ struct nest_args {
 
 struct alloc_args {
 	char *block;
+	size_t size;
 };
 
 /* Registers the probe saw at entry, then the caller's after return. */
@@ -133,9 +136,11 @@ b_alloc(void *p)
 {
 	struct alloc_args *a = p;
 
-	a->block = malloc(64);
+	size_t n = a->size ? a->size : 64;
+
+	a->block = malloc(n);
 	if (a->block != NULL)
-		memset(a->block, 'b', 64);
+		memset(a->block, 'b', n);
 }
 
 /* b's code, called without a gate (the jump case). */
@@ -489,6 +494,7 @@ gt_main(void)
 	const char *c = plat_option("case");
 	void *mark;
 	struct alloc_args *al;
+	struct add_args *ad;
 
 	if (c == NULL)
 		c = "roundtrip";
@@ -522,9 +528,19 @@ gt_main(void)
 		printf("a jumps into b's data\n");
 		fn();
 		printf("came back: nothing stopped it\n");
-	} else if (strcmp(c, "heap") == 0) {
+	} else if (strcmp(c, "stack") == 0) {
+		mark = gate_rt_frame();
+		ad = gate_rt_alloc(sizeof(*ad));
+		ad->x = 1;
+		gate_rt_call(COMP_B, FN_B_ADD, ad);
+		printf("a reads b's stack\n");
+		printf("read %ld: nothing stopped it\n",
+		       *(volatile long *)ad->local);
+		gate_rt_release(mark);
+	} else if (strcmp(c, "heap") == 0 || strcmp(c, "bigheap") == 0) {
 		mark = gate_rt_frame();
 		al = gate_rt_alloc(sizeof(*al));
+		al->size = strcmp(c, "bigheap") == 0 ? 100000 : 64;
 		gate_rt_call(COMP_B, FN_B_ALLOC, al);
 		printf("a reads b's heap block\n");
 		printf("read '%c': nothing stopped it\n", al->block[0]);

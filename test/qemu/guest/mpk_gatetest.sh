@@ -18,7 +18,7 @@ done
 
 # Offences: each must be stopped by SIGSEGV (139) with a message that
 # names the offender 'a' and the victim 'b'.
-for c in read write jump jumpdata heap; do
+for c in read write jump jumpdata heap bigheap stack; do
 	$img --case=$c >/tmp/gt.out 2>&1
 	rc=$?
 	sed 's/^/  /' /tmp/gt.out
@@ -26,7 +26,8 @@ for c in read write jump jumpdata heap; do
 	read | jump) what=read region='(data|heap)' ;;
 	write) what=write region=data ;;
 	jumpdata) what=jump region=data ;;
-	heap) what=read region=heap ;;
+	heap | bigheap) what=read region=heap ;;
+	stack) what=read region=stack ;;
 	esac
 	[ $rc -eq 139 ]
 	say $? "$c: the offender is stopped by SIGSEGV (exit $rc)"
