@@ -28,6 +28,7 @@
 __thread int mpk_cur = MPK_CORE;
 union mpk_page mpk_page __attribute__((aligned(4096)));
 union mpk_gate_page mpk_gate __attribute__((aligned(4096)));
+uintptr_t mpk_stack_lo[GATE_MAX_COMPARTMENTS];
 
 static __thread int mpk_started; /* the thread gate_rt_start() runs on */
 static __thread char *mpk_arena;
@@ -233,6 +234,7 @@ mpk_stack_make(int comp)
 			   "'%s': %s",
 			   mpk_page.t.img->compartments[comp].name,
 			   strerror(errno));
+	mpk_stack_lo[comp] = (uintptr_t)base;
 	return (uintptr_t)(base + len);
 }
 

@@ -109,6 +109,10 @@ union mpk_gate_page {
 
 extern union mpk_gate_page mpk_gate;
 
+/* Where each compartment's stack mapping starts (guard page included;
+ * MPK_STACK_SIZE + 4096 bytes long): for fault reports only. */
+extern uintptr_t mpk_stack_lo[GATE_MAX_COMPARTMENTS];
+
 /* The running compartment, as the switch last set it: a copy on key 0
  * for fault reports (which run with key 0 alone), never trusted. */
 extern __thread int mpk_cur;

@@ -46,9 +46,12 @@ mpk_region(int comp, const char *a)
 		return "data";
 	if (mpk_in(&c->bss, a))
 		return "bss";
-	if (mpk_heap_owner(a) == comp)
-		return "heap";
-	return "stack";
+	if ((uintptr_t)a >= mpk_stack_lo[comp] &&
+	    (uintptr_t)a - mpk_stack_lo[comp] < MPK_STACK_SIZE + 4096)
+		return "stack";
+	/* The rest on its key: its heap, and blocks too big for it that
+	 * got a mapping of their own. */
+	return "heap";
 }
 
 static void

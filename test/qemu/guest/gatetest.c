@@ -317,6 +317,7 @@ case_roundtrip(void)
 	check(a->ret == 42, "an argument goes in and a result comes back");
 	check(b_nest_stub(6) == 21, "nested and re-entrant calls a-b-a-b");
 	check(gate_rt_current() == COMP_A, "the caller runs in 'a' again");
+	al->size = 64;
 	gate_rt_call(COMP_B, FN_B_ALLOC, al);
 	check(al->block != NULL, "b allocates from its heap");
 #ifdef GT_MPK
