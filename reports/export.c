@@ -314,7 +314,11 @@ rp_json(const struct rp_report *r, struct strbuf *sb)
 		json_node(sb, r, &r->nodes[i]);
 		sb_adds(sb, i + 1 < r->nnodes ? ",\n" : "\n");
 	}
-	sb_adds(sb, "  ],\n  \"covers\": [");
+	sb_addf(sb,
+		"  ],\n  \"covers_scope\": \"%s\",\n"
+		"  \"violations_scope\": \"%s\",\n  \"covers\": [",
+		r->covers_in_space ? "space" : "named",
+		r->violations_by_covers ? "covers" : "pairs");
 	for (int e = 0; e < r->nedges; e++) {
 		sb_adds(sb, e ? ",\n    [" : "\n    [");
 		sb_add_json_string(sb, r->nodes[r->edges[e].lo].name);
@@ -382,6 +386,10 @@ rp_dot(const struct rp_report *r, struct strbuf *sb)
 		"// exploration %" PRId64 " of %s: the explored part of "
 		"the safety order\n",
 		r->ex.id, r->space_name);
+	if (r->covers_in_space)
+		sb_adds(sb, "// edges: covers of the space between named "
+			    "configurations (too many for the order among "
+			    "them)\n");
 	sb_adds(sb, "// safer is up; fill is the metric (light is better); "
 		    "green border meets the\n// budget, red misses it, "
 		    "dashed is inferred; bold edges cross the budget\n");
