@@ -33,9 +33,12 @@ static const char *const migrations[] = {
 };
 
 static const char *const kind_names[] = {
-	[DB_EVALUATED] = "evaluated",	  [DB_INFERRED_PASS] = "inferred-pass",
-	[DB_INFERRED_MISS] = "inferred-miss", [DB_SKIPPED] = "skipped",
-	[DB_FAILED] = "failed",		  [DB_UNCERTAIN] = "uncertain",
+	[DB_EVALUATED] = "evaluated",
+	[DB_INFERRED_PASS] = "inferred-pass",
+	[DB_INFERRED_MISS] = "inferred-miss",
+	[DB_SKIPPED] = "skipped",
+	[DB_FAILED] = "failed",
+	[DB_UNCERTAIN] = "uncertain",
 	[DB_VERIFIED] = "verified",
 };
 
@@ -204,8 +207,7 @@ db_check_schema(struct db *db, enum db_open_mode mode, int *exit_code)
 		*exit_code = FX_EXIT_ENV;
 		return -1;
 	}
-	if ((version == 0 && has_other_tables(db)) ||
-	    (version > 0 && !has)) {
+	if ((version == 0 && has_other_tables(db)) || (version > 0 && !has)) {
 		log_errx("'%s' is not a flexexplore database", db->path);
 		*exit_code = FX_EXIT_USAGE;
 		return -1;
@@ -406,8 +408,7 @@ db_revision(struct db *db, const char *revision)
 }
 
 int64_t
-db_space(struct db *db, const char *name, const char *digest,
-	 const char *path)
+db_space(struct db *db, const char *name, const char *digest, const char *path)
 {
 	sqlite3_stmt *st;
 	char now[32];
@@ -490,8 +491,8 @@ bind_mkey(sqlite3_stmt *st, const struct db_mkey *key)
 	"host_id = ?4 AND metric = ?5"
 
 int
-db_add_samples(struct db *db, const struct db_mkey *key,
-	       int64_t exploration_id, const double *values, int n)
+db_add_samples(struct db *db, const struct db_mkey *key, int64_t exploration_id,
+	       const double *values, int n)
 {
 	int own = !db->in_txn;
 	sqlite3_stmt *st;
@@ -548,9 +549,9 @@ int
 db_find_samples(struct db *db, const struct db_mkey *key, double **values,
 		int *n)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT value FROM measurements "
-					  "WHERE " MKEY_WHERE
-					  " ORDER BY round, sample");
+	sqlite3_stmt *st =
+		db_prepare(db, "SELECT value FROM measurements "
+			       "WHERE " MKEY_WHERE " ORDER BY round, sample");
 	size_t cap = 8;
 	int rc;
 
@@ -746,10 +747,11 @@ db_exploration_set_status(struct db *db, int64_t id, const char *status,
 	char now[32];
 
 	db_now(now, sizeof(now));
-	st = db_prepare(db, "UPDATE explorations SET status = ?1, message = "
-			    "?2, finished = CASE WHEN ?3 THEN ?4 ELSE NULL END, "
-			    "pid = CASE WHEN ?1 = 'running' THEN pid ELSE NULL "
-			    "END WHERE id = ?5");
+	st = db_prepare(db,
+			"UPDATE explorations SET status = ?1, message = "
+			"?2, finished = CASE WHEN ?3 THEN ?4 ELSE NULL END, "
+			"pid = CASE WHEN ?1 = 'running' THEN pid ELSE NULL "
+			"END WHERE id = ?5");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);

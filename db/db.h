@@ -80,8 +80,7 @@ struct db_config_row {
 int64_t db_config(struct db *db, int64_t space_id,
 		  const struct db_config_row *row);
 /** Id of the configuration @name of space @space_name, or 0 if none. */
-int64_t db_config_find(struct db *db, const char *space_name,
-		       const char *name);
+int64_t db_config_find(struct db *db, const char *space_name, const char *name);
 
 /** What a measurement is filed under: all five must match for reuse. */
 struct db_mkey {
@@ -104,8 +103,8 @@ int db_add_samples(struct db *db, const struct db_mkey *key,
  * Every stored sample under @key, all rounds, in order: *values is
  * malloc'ed (free() it), *n their count (0 when none).  Returns 0 or -1.
  */
-int db_find_samples(struct db *db, const struct db_mkey *key,
-		    double **values, int *n);
+int db_find_samples(struct db *db, const struct db_mkey *key, double **values,
+		    int *n);
 
 /** Record a build: @ok with @image, or failed with @reason. */
 int64_t db_add_build(struct db *db, const struct db_mkey *key, int ok,

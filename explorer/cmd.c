@@ -19,58 +19,57 @@
 static void
 explore_help(void)
 {
-	printf(
-		"usage: flexexplore --app NAME --budget BUDGET [options]\n"
-		"       flexexplore explore --app NAME --budget BUDGET "
-		"[options]\n"
-		"\n"
-		"Find the safest configurations of an application that meet a "
-		"performance\nbudget, evaluating as few as possible, and rank "
-		"them.  Every outcome is\nstored at once; the same command "
-		"resumes an interrupted exploration and\nanswers a finished "
-		"one from the database.\n"
-		"\n"
-		"  --app NAME        the application (os/apps/NAME/space.yaml)"
-		"\n"
-		"  --spec FILE       the space file (default: the app's; "
-		"--app then only names it)\n"
-		"  --budget BUDGET   '80%%' of the baseline, or a value in the "
-		"metric's unit\n"
-		"  --metric NAME     the metric to decide on (default: the "
-		"first one)\n"
-		"  --direction higher|lower  which way the metric is better "
-		"(default: its own)\n"
-		"  --strategy S      exhaustive, poset (default) or model "
-		"(model-guided poset)\n"
-		"  --replay FILE     answer from recorded results (CSV: "
-		"compartments, hardened,\n"
-		"                    one column per metric) instead of "
-		"building and running\n"
-		"  --verify N        measure N inferred configurations next to "
-		"the border and\n"
-		"                    report every contradiction of "
-		"monotonicity\n"
-		"  --max-evals N     stop after N evaluations (a rerun goes on)"
-		"\n"
-		"  --max-rounds N    measurements of a configuration whose "
-		"interval straddles\n"
-		"                    the budget (default 3)\n"
-		"  --mechanisms LIST assume the host runs exactly these "
-		"mechanisms\n"
-		"  --bench-runs N    measured runs per benchmark (default: "
-		"until the spread\n"
-		"                    is small, 3 to 10)\n"
-		"  --bench-seconds S seconds of one measured run (default 2)\n"
-		"  --db FILE         the database (default "
-		"$FLEXEXPLORE_HOME/flexexplore.db)\n"
-		"  --detach          run in the background (log and pid file "
-		"in the home)\n"
-		"  --no-progress     no progress line, even on a terminal\n"
-		"\n"
-		"Exit: 0 found configurations, 1 none meets the budget, 2 "
-		"bad input,\n3 environment (database newer or in use, tools "
-		"missing), 4 internal;\n130/143 interrupted (rerun to "
-		"resume).\n");
+	printf("usage: flexexplore --app NAME --budget BUDGET [options]\n"
+	       "       flexexplore explore --app NAME --budget BUDGET "
+	       "[options]\n"
+	       "\n"
+	       "Find the safest configurations of an application that meet a "
+	       "performance\nbudget, evaluating as few as possible, and rank "
+	       "them.  Every outcome is\nstored at once; the same command "
+	       "resumes an interrupted exploration and\nanswers a finished "
+	       "one from the database.\n"
+	       "\n"
+	       "  --app NAME        the application (os/apps/NAME/space.yaml)"
+	       "\n"
+	       "  --spec FILE       the space file (default: the app's; "
+	       "--app then only names it)\n"
+	       "  --budget BUDGET   '80%%' of the baseline, or a value in the "
+	       "metric's unit\n"
+	       "  --metric NAME     the metric to decide on (default: the "
+	       "first one)\n"
+	       "  --direction higher|lower  which way the metric is better "
+	       "(default: its own)\n"
+	       "  --strategy S      exhaustive, poset (default) or model "
+	       "(model-guided poset)\n"
+	       "  --replay FILE     answer from recorded results (CSV: "
+	       "compartments, hardened,\n"
+	       "                    one column per metric) instead of "
+	       "building and running\n"
+	       "  --verify N        measure N inferred configurations next to "
+	       "the border and\n"
+	       "                    report every contradiction of "
+	       "monotonicity\n"
+	       "  --max-evals N     stop after N evaluations (a rerun goes on)"
+	       "\n"
+	       "  --max-rounds N    measurements of a configuration whose "
+	       "interval straddles\n"
+	       "                    the budget (default 3)\n"
+	       "  --mechanisms LIST assume the host runs exactly these "
+	       "mechanisms\n"
+	       "  --bench-runs N    measured runs per benchmark (default: "
+	       "until the spread\n"
+	       "                    is small, 3 to 10)\n"
+	       "  --bench-seconds S seconds of one measured run (default 2)\n"
+	       "  --db FILE         the database (default "
+	       "$FLEXEXPLORE_HOME/flexexplore.db)\n"
+	       "  --detach          run in the background (log and pid file "
+	       "in the home)\n"
+	       "  --no-progress     no progress line, even on a terminal\n"
+	       "\n"
+	       "Exit: 0 found configurations, 1 none meets the budget, 2 "
+	       "bad input,\n3 environment (database newer or in use, tools "
+	       "missing), 4 internal;\n130/143 interrupted (rerun to "
+	       "resume).\n");
 }
 
 static int
@@ -109,8 +108,8 @@ cmd_explore(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *cmd = "explore";
-	struct ex_options o = {.strategy = EX_POSET, .max_rounds = 3,
-			       .progress = -1};
+	struct ex_options o = {
+		.strategy = EX_POSET, .max_rounds = 3, .progress = -1};
 	double dummy;
 	char msg[256], *end;
 	long n = 0;
@@ -120,16 +119,26 @@ cmd_explore(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': o.app = optarg; break;
-		case 's': o.spec = optarg; break;
-		case 'b': o.budget = optarg; break;
-		case 'm': o.metric = optarg; break;
+		case 'a':
+			o.app = optarg;
+			break;
+		case 's':
+			o.spec = optarg;
+			break;
+		case 'b':
+			o.budget = optarg;
+			break;
+		case 'm':
+			o.metric = optarg;
+			break;
 		case 'D':
 			if (strcmp(optarg, "higher") != 0 &&
 			    strcmp(optarg, "lower") != 0)
-				return cli_usage_error(cmd, "--direction '%s': "
+				return cli_usage_error(cmd,
+						       "--direction '%s': "
 						       "expected higher or "
-						       "lower", optarg);
+						       "lower",
+						       optarg);
 			o.direction = optarg;
 			break;
 		case 'S':
@@ -140,11 +149,15 @@ cmd_explore(int argc, char **argv)
 			else if (strcmp(optarg, "model") == 0)
 				o.strategy = EX_MODEL;
 			else
-				return cli_usage_error(cmd, "--strategy '%s': "
+				return cli_usage_error(cmd,
+						       "--strategy '%s': "
 						       "expected exhaustive, "
-						       "poset or model", optarg);
+						       "poset or model",
+						       optarg);
 			break;
-		case 'r': o.replay = optarg; break;
+		case 'r':
+			o.replay = optarg;
+			break;
 		case 'v':
 			if (parse_count(cmd, "--verify", optarg, &n) != 0)
 				return FX_EXIT_USAGE;
@@ -158,16 +171,27 @@ cmd_explore(int argc, char **argv)
 		case 'R':
 			if (parse_count(cmd, "--max-rounds", optarg, &n) != 0 ||
 			    n < 1)
-				return cli_usage_error(cmd, "--max-rounds '%s': "
+				return cli_usage_error(cmd,
+						       "--max-rounds '%s': "
 						       "expected 1 or more",
 						       optarg);
 			o.max_rounds = (int)n;
 			break;
-		case 'M': o.mechanisms = optarg; break;
-		case 'd': o.db_path = optarg; break;
-		case 'x': o.detach = 1; break;
-		case 'P': o.progress = 0; break;
-		case 'Z': o.simulate = optarg; break;
+		case 'M':
+			o.mechanisms = optarg;
+			break;
+		case 'd':
+			o.db_path = optarg;
+			break;
+		case 'x':
+			o.detach = 1;
+			break;
+		case 'P':
+			o.progress = 0;
+			break;
+		case 'Z':
+			o.simulate = optarg;
+			break;
 		case 'B':
 			if (parse_count(cmd, "--bench-runs", optarg, &n) != 0)
 				return FX_EXIT_USAGE;
@@ -176,7 +200,8 @@ cmd_explore(int argc, char **argv)
 		case 'T':
 			o.bench_seconds = strtod(optarg, &end);
 			if (*end != '\0' || o.bench_seconds <= 0)
-				return cli_usage_error(cmd, "--bench-seconds "
+				return cli_usage_error(cmd,
+						       "--bench-seconds "
 						       "'%s': expected seconds",
 						       optarg);
 			break;
@@ -193,16 +218,16 @@ cmd_explore(int argc, char **argv)
 				       argv[optind]);
 	if (o.app == NULL && o.spec == NULL)
 		return cli_usage_error(cmd, "--app NAME (or --spec FILE) is "
-				       "required");
+					    "required");
 	if (o.budget == NULL)
 		return cli_usage_error(cmd, "--budget is required: '80%%' of "
-				       "the baseline or a value in the "
-				       "metric's unit");
+					    "the baseline or a value in the "
+					    "metric's unit");
 	if (ex_parse_budget(o.budget, &dummy, msg, sizeof(msg)) < 0)
 		return cli_usage_error(cmd, "%s", msg);
 	if (o.replay != NULL && o.simulate != NULL)
 		return cli_usage_error(cmd, "--replay and --simulate exclude "
-				       "each other");
+					    "each other");
 	if (o.app == NULL) {
 		/* Named after the space file when no application is. */
 		struct cs_error err;
@@ -264,8 +289,7 @@ show_exploration(const struct db_exploration *e, void *arg)
 	       (long long)e->id, live_status(s->db, e, st, sizeof(st)), e->app,
 	       e->budget, e->metric, e->strategy,
 	       (long long)counts[DB_EVALUATED],
-	       (long long)(counts[DB_INFERRED_PASS] +
-			   counts[DB_INFERRED_MISS]),
+	       (long long)(counts[DB_INFERRED_PASS] + counts[DB_INFERRED_MISS]),
 	       e->started);
 	if (s->only > 0) {
 		printf("\nspace size %.0f; baseline %s; budget %s",
@@ -315,8 +339,7 @@ parse_id(const char *cmd, const char *s, int64_t *id)
 	unsigned long long v;
 
 	if (fx_parse_u64(s, &v) != 0 || v == 0)
-		return cli_usage_error(cmd, "'%s' is not an exploration id",
-				       s);
+		return cli_usage_error(cmd, "'%s' is not an exploration id", s);
 	*id = (int64_t)v;
 	return FX_EXIT_OK;
 }

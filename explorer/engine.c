@@ -86,9 +86,11 @@ ex_parse_budget(const char *s, double *value, char *msg, size_t msglen)
 	v = strtod(num, &end);
 	if (len == 0 || end == num || *end != '\0' || errno != 0 ||
 	    !isfinite(v)) {
-		snprintf(msg, msglen, "budget '%s' is not a number; expected "
+		snprintf(msg, msglen,
+			 "budget '%s' is not a number; expected "
 			 "a percentage of the baseline ('80%%') or a value "
-			 "in the metric's unit ('50000')", s);
+			 "in the metric's unit ('50000')",
+			 s);
 		free(num);
 		return -1;
 	}
@@ -98,9 +100,11 @@ ex_parse_budget(const char *s, double *value, char *msg, size_t msglen)
 		return -1;
 	}
 	if (percent && v > 100) {
-		snprintf(msg, msglen, "budget '%s' asks for more than the "
+		snprintf(msg, msglen,
+			 "budget '%s' asks for more than the "
 			 "baseline, which no configuration safer than it "
-			 "can give; expected at most 100%%", s);
+			 "can give; expected at most 100%%",
+			 s);
 		return -1;
 	}
 	*value = v;
@@ -180,8 +184,7 @@ find_prior(const struct engine *e, int64_t id)
 
 	if (e->nprior == 0)
 		return NULL;
-	return bsearch(&key, e->prior, e->nprior, sizeof(*e->prior),
-		       cmp_prior);
+	return bsearch(&key, e->prior, e->nprior, sizeof(*e->prior), cmp_prior);
 }
 
 static void
@@ -210,8 +213,8 @@ add_measured(struct engine *e, const struct cs_config *cfg,
  */
 static int
 measure_round(struct engine *e, const struct db_mkey *key,
-	      const struct cs_config *cfg, double **vals, int *n,
-	      char *reason, size_t reasonlen)
+	      const struct cs_config *cfg, double **vals, int *n, char *reason,
+	      size_t reasonlen)
 {
 	struct ev_result res;
 	double t0 = fx_now();
@@ -234,8 +237,8 @@ measure_round(struct engine *e, const struct db_mkey *key,
 			 res.reason[0] ? res.reason : "no samples");
 		return 0;
 	}
-	if (db_add_samples(e->db, key, e->ex.id, res.samples,
-			   res.nsamples) < 0) {
+	if (db_add_samples(e->db, key, e->ex.id, res.samples, res.nsamples) <
+	    0) {
 		e->stop_code = FX_EXIT_ENV;
 		snprintf(e->stop_reason, sizeof(e->stop_reason),
 			 "cannot store measurements");
@@ -348,11 +351,15 @@ evaluate(struct engine *e, const struct cs_config *cfg, enum db_kind kind,
 		} else if (why != NULL) {
 			snprintf(reason, sizeof(reason), "%s", why);
 		} else if (reused) {
-			snprintf(reason, sizeof(reason), "reused %d stored "
-				 "samples", n);
+			snprintf(reason, sizeof(reason),
+				 "reused %d stored "
+				 "samples",
+				 n);
 		} else if (rounds > 1) {
-			snprintf(reason, sizeof(reason), "measured %d times: "
-				 "the interval straddled the budget", rounds);
+			snprintf(reason, sizeof(reason),
+				 "measured %d times: "
+				 "the interval straddled the budget",
+				 rounds);
 		}
 		d.reason = reason[0] ? reason : NULL;
 		add_measured(e, cfg, st, kind == DB_VERIFIED);
@@ -362,8 +369,8 @@ evaluate(struct engine *e, const struct cs_config *cfg, enum db_kind kind,
 			 kind == DB_VERIFIED ? "verified" : "evaluated", name,
 			 st->median,
 			 out == SR_NONE ? "uncertain"
-			 : d.pass      ? "meets the budget"
-				       : "misses the budget");
+			 : d.pass	? "meets the budget"
+					: "misses the budget");
 	}
 	if (kind == DB_EVALUATED && n > 0)
 		e->evaluated++;
@@ -455,8 +462,8 @@ cmp_ranked(const void *a, const void *b)
 }
 
 static void
-print_ranking(const char *metric, int higher, double baseline,
-	      struct ranked *r, int n)
+print_ranking(const char *metric, int higher, double baseline, struct ranked *r,
+	      int n)
 {
 	if (n == 0) {
 		printf("no configuration meets the budget\n");
@@ -738,13 +745,13 @@ open_evaluator(struct engine *e)
 			free(e->ev->mechanisms[i]);
 		for (tok = strtok_r(copy, ",", &save); tok != NULL;
 		     tok = strtok_r(NULL, ",", &save)) {
-			e->ev->mechanisms = xrealloc(
-				e->ev->mechanisms, (n + 2) * sizeof(char *));
+			e->ev->mechanisms = xrealloc(e->ev->mechanisms,
+						     (n + 2) * sizeof(char *));
 			e->ev->mechanisms[n++] = xstrdup(tok);
 		}
 		if (n == 0)
-			e->ev->mechanisms = xrealloc(e->ev->mechanisms,
-						     sizeof(char *));
+			e->ev->mechanisms =
+				xrealloc(e->ev->mechanisms, sizeof(char *));
 		e->ev->mechanisms[n] = NULL;
 		free(copy);
 	}
@@ -994,7 +1001,8 @@ copy_antichain(struct antichain *dst, const struct antichain *src)
 	for (int i = 0; i < src->n; i++) {
 		if (dst->n == dst->cap) {
 			dst->cap = dst->cap ? 2 * dst->cap : 16;
-			dst->cfg = xrealloc(dst->cfg, dst->cap * sizeof(*dst->cfg));
+			dst->cfg = xrealloc(dst->cfg,
+					    dst->cap * sizeof(*dst->cfg));
 			dst->value = xrealloc(dst->value,
 					      dst->cap * sizeof(*dst->value));
 		}

@@ -239,9 +239,8 @@ replay_free(struct evaluator *ev)
 
 /* Parse the rows after the header; 0, or -1 with the reason logged. */
 static int
-replay_rows(const struct cs_space *sp, struct replay *r, char *text,
-	    int ccomp, int chard, int cmech, int cval, int ncols,
-	    const char *metric)
+replay_rows(const struct cs_space *sp, struct replay *r, char *text, int ccomp,
+	    int chard, int cmech, int cval, int ncols, const char *metric)
 {
 	char *save = NULL, *line, *fields[64];
 	int lineno = 1, cap = 0;
@@ -311,8 +310,8 @@ replay_rows(const struct cs_space *sp, struct replay *r, char *text,
 }
 
 struct evaluator *
-ev_replay_open(const struct cs_space *sp, const char *path,
-	       const char *metric, int *code)
+ev_replay_open(const struct cs_space *sp, const char *path, const char *metric,
+	       int *code)
 {
 	char *text = fx_read_file(path, NULL), *nl, *cols[64];
 	char digest[SHA256_HEX_LEN + 1];
@@ -400,7 +399,8 @@ mix64(uint64_t x)
 static double
 unit_random(uint64_t seed, uint64_t what)
 {
-	return (double)(mix64(seed * 1000003 + what) >> 11) / 9007199254740992.0;
+	return (double)(mix64(seed * 1000003 + what) >> 11) /
+	       9007199254740992.0;
 }
 
 int
@@ -426,9 +426,11 @@ sim_parse(const char *spec, struct sim_params *p, char *msg, size_t msglen)
 			v = strtod(eq + 1, &end);
 		}
 		if (eq == NULL || *end != '\0' || v < 0) {
-			snprintf(msg, msglen, "'%s' in '%s': expected "
+			snprintf(msg, msglen,
+				 "'%s' in '%s': expected "
 				 "seed=N, noise=X, samples=N, delay=S, "
-				 "base=V or lower", item, spec);
+				 "base=V or lower",
+				 item, spec);
 			rc = -1;
 		} else if (strcmp(item, "seed") == 0) {
 			p->seed = (uint64_t)v;
@@ -441,8 +443,10 @@ sim_parse(const char *spec, struct sim_params *p, char *msg, size_t msglen)
 		} else if (strcmp(item, "base") == 0 && v > 0) {
 			p->base = v;
 		} else {
-			snprintf(msg, msglen, "unknown simulation setting "
-				 "'%s'", item);
+			snprintf(msg, msglen,
+				 "unknown simulation setting "
+				 "'%s'",
+				 item);
 			rc = -1;
 		}
 	}
@@ -502,8 +506,8 @@ sim_evaluate(struct evaluator *ev, const struct cs_config *cfg,
 	if (s->p.delay > 0) {
 		struct timespec ts = {
 			.tv_sec = (time_t)s->p.delay,
-			.tv_nsec = (long)((s->p.delay - floor(s->p.delay)) *
-					  1e9),
+			.tv_nsec =
+				(long)((s->p.delay - floor(s->p.delay)) * 1e9),
 		};
 		nanosleep(&ts, NULL);
 	}
@@ -576,7 +580,8 @@ real_evaluate(struct evaluator *ev, const struct cs_config *cfg,
 	res->build_seconds = b.seconds;
 	snprintf(res->image, sizeof(res->image), "%s", b.image);
 	if (rc > 0 || !b.ok) {
-		snprintf(res->reason, sizeof(res->reason), "build failed%s%.64s: %.512s",
+		snprintf(res->reason, sizeof(res->reason),
+			 "build failed%s%.64s: %.512s",
 			 b.component[0] ? " in " : "", b.component, b.reason);
 		return 0;
 	}
@@ -599,8 +604,8 @@ real_evaluate(struct evaluator *ev, const struct cs_config *cfg,
 	m = &br.metrics[br.decided];
 	ev->higher_is_better = m->higher_is_better;
 	res->ok = 1;
-	res->nsamples = m->nsamples < EV_MAX_SAMPLES ? m->nsamples
-						     : EV_MAX_SAMPLES;
+	res->nsamples =
+		m->nsamples < EV_MAX_SAMPLES ? m->nsamples : EV_MAX_SAMPLES;
 	memcpy(res->samples, m->samples, res->nsamples * sizeof(double));
 	return 0;
 }
@@ -633,8 +638,7 @@ default_metric(const char *app, char **name, int *higher)
 	if (fyd == NULL)
 		return -1;
 	root = fy_document_root(fyd);
-	n = fy_node_by_path(root, "/metrics/0/name", FY_NT,
-			    FYNWF_DONT_FOLLOW);
+	n = fy_node_by_path(root, "/metrics/0/name", FY_NT, FYNWF_DONT_FOLLOW);
 	v = n != NULL ? fy_node_get_scalar0(n) : NULL;
 	if (v != NULL) {
 		*name = xstrdup(v);
@@ -717,7 +721,8 @@ ev_real_open(const struct cs_space *sp, const char *metric, int runs,
 	ev->mechanisms = xcalloc(cs_space_nmechanisms(sp) + 1, sizeof(char *));
 	for (int i = 0; i < cs_space_nmechanisms(sp); i++)
 		if (bench_host_can_run(&host, cs_space_mechanism(sp, i)))
-			ev->mechanisms[n++] = xstrdup(cs_space_mechanism(sp, i));
+			ev->mechanisms[n++] =
+				xstrdup(cs_space_mechanism(sp, i));
 
 	/* The host's description, with what it can run. */
 	sb_init(&sb);
@@ -726,7 +731,8 @@ ev_real_open(const struct cs_space *sp, const char *metric, int runs,
 		sb.buf[--sb.len] = '\0';
 		sb_adds(&sb, ",\"mechanisms\":[");
 		for (int i = 0; ev->mechanisms[i] != NULL; i++)
-			sb_addf(&sb, "%s\"%s\"", i ? "," : "", ev->mechanisms[i]);
+			sb_addf(&sb, "%s\"%s\"", i ? "," : "",
+				ev->mechanisms[i]);
 		sb_adds(&sb, "]}");
 	}
 	ev->host_json = sb_detach(&sb);

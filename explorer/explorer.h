@@ -39,13 +39,13 @@ struct ev_result {
  * database and make up the exploration's identity.
  */
 struct evaluator {
-	const char *kind;    /* "replay", "sim", "real" */
-	char *id;	     /* evaluator identity for the exploration key */
-	char *revision;	     /* OS revision (or replay:/sim: source) */
-	char *toolchain;     /* compilers, or what stands for them */
-	char *host_fp;	     /* host fingerprint */
-	char *host_json;     /* its description, with "mechanisms" */
-	char *metric;	     /* resolved metric name */
+	const char *kind; /* "replay", "sim", "real" */
+	char *id;	  /* evaluator identity for the exploration key */
+	char *revision;	  /* OS revision (or replay:/sim: source) */
+	char *toolchain;  /* compilers, or what stands for them */
+	char *host_fp;	  /* host fingerprint */
+	char *host_json;  /* its description, with "mechanisms" */
+	char *metric;	  /* resolved metric name */
 	int higher_is_better;
 	/* Mechanisms this evaluator can run; NULL-terminated. */
 	char **mechanisms;
@@ -76,8 +76,7 @@ struct sim_params {
 };
 
 /** Parse "seed=N,noise=X,samples=N,delay=S,base=V,lower" into @p. */
-int sim_parse(const char *spec, struct sim_params *p, char *msg,
-	      size_t msglen);
+int sim_parse(const char *spec, struct sim_params *p, char *msg, size_t msglen);
 struct evaluator *ev_sim_open(const struct cs_space *sp,
 			      const struct sim_params *p);
 /** The planted (noise-free) value of @cfg under @p. */
@@ -146,23 +145,23 @@ enum ex_strategy {
 };
 
 struct ex_options {
-	const char *app;      /* application or space name */
-	const char *spec;     /* space file, or NULL: the app's */
-	const char *budget;   /* as given */
-	const char *metric;   /* NULL: the evaluator's default */
+	const char *app;       /* application or space name */
+	const char *spec;      /* space file, or NULL: the app's */
+	const char *budget;    /* as given */
+	const char *metric;    /* NULL: the evaluator's default */
 	const char *direction; /* "higher", "lower" or NULL: the metric's */
 	enum ex_strategy strategy;
-	const char *replay;   /* CSV file */
-	const char *simulate; /* sim_parse() spec */
-	const char *db_path;  /* NULL: db_default_path() */
+	const char *replay;	/* CSV file */
+	const char *simulate;	/* sim_parse() spec */
+	const char *db_path;	/* NULL: db_default_path() */
 	const char *mechanisms; /* comma list overriding the host's */
 	int verify;
-	long max_evals; /* 0: no limit */
-	int max_rounds; /* measurements of a straddling configuration */
-	int bench_runs;	/* measured runs per benchmark (0: bench's own) */
+	long max_evals;	      /* 0: no limit */
+	int max_rounds;	      /* measurements of a straddling configuration */
+	int bench_runs;	      /* measured runs per benchmark (0: bench's own) */
 	double bench_seconds; /* seconds per run (0: bench's own) */
 	int detach;
-	int quiet; /* no ranking on stdout (tests) */
+	int quiet;    /* no ranking on stdout (tests) */
 	int progress; /* draw a progress bar (-1: when stderr is a tty) */
 };
 
@@ -193,8 +192,8 @@ int ex_run(const struct ex_options *opt, struct ex_outcome *out);
 
 /* The progress display (progress.c). */
 void progress_start(int enabled);
-void progress_update(long evaluated, double inferred_pct, int npass,
-		     int nmiss, const char *current);
+void progress_update(long evaluated, double inferred_pct, int npass, int nmiss,
+		     const char *current);
 void progress_stop(void);
 
 #endif /* FX_EXPLORER_H */

@@ -34,8 +34,7 @@ model_new(const struct cs_space *sp)
 	m->sp = sp;
 	m->nunits = cs_space_nunits(sp);
 	for (int i = 0; i < cs_space_nmechanisms(sp); i++)
-		m->iso_pos[i] =
-			cs_space_mechanism_isolates(sp, i) ? pos++ : -1;
+		m->iso_pos[i] = cs_space_mechanism_isolates(sp, i) ? pos++ : -1;
 	m->niso = pos > 0 ? pos : 1;
 	for (int b = 0; b < 64; b++)
 		m->slot_bit[b] = -1;

@@ -235,9 +235,9 @@ sr_record(struct search *s, const struct cs_config *cfg,
 		if (s->nexcluded == s->excluded_cap) {
 			s->excluded_cap =
 				s->excluded_cap ? 2 * s->excluded_cap : 16;
-			s->excluded =
-				xrealloc(s->excluded,
-					 s->excluded_cap * sizeof(*s->excluded));
+			s->excluded = xrealloc(s->excluded,
+					       s->excluded_cap *
+						       sizeof(*s->excluded));
 		}
 		s->excluded[s->nexcluded++] = *cfg;
 		break;
@@ -365,7 +365,8 @@ probe_index(struct search *s, const struct cs_config *chain, int lo, int hi,
 	if (s->model == NULL)
 		return lo + (hi - lo) / 2;
 	while (t < hi) {
-		int pass = predicted_pass(s, model_predict(s->model, &chain[t]));
+		int pass =
+			predicted_pass(s, model_predict(s->model, &chain[t]));
 		if (pass != up)
 			break;
 		t++;

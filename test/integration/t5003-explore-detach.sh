@@ -27,8 +27,13 @@ expect_exit 0 "status" "$FX_BIN" status
 expect_grep "shows it running" "running \(pid $pid\)" "$T/out"
 expect_exit 0 "stop" "$FX_BIN" stop
 expect_grep "ends it" "exploration 1 stopped" "$T/out"
-# Gone, or a zombie waiting for a parent that does not reap.
-state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+# Gone (it may still be tearing down after its lock is released), or a
+# zombie waiting for a parent that does not reap.
+for _ in $(seq 50); do
+	state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+	[ -z "$state" ] || [ "$state" = Z ] && break
+	sleep 0.1
+done
 [ -z "$state" ] || [ "$state" = Z ]
 _report $? "the engine is gone"
 expect_eq "marked stopped" stopped "$(sqlite3 "$FLEXEXPLORE_HOME/flexexplore.db" \
