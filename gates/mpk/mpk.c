@@ -114,18 +114,20 @@ mpk_untag_all(const struct gate_image *img)
  * The application has returned; what runs now is the core's exit path
  * (stdio, exit handlers).  It keeps no compartment's rights: PKRU allows
  * key 0 only (a value that grants less than any compartment's, so there
- * is nothing in it for a gadget).  With AddressSanitizer, whose exit
+ * is nothing in it for a gadget).  The switch's return to the core has
+ * written that value already; it is written again here so that it holds
+ * whichever way control came back.  With AddressSanitizer, whose exit
  * handlers walk every instrumented global, the sections go back to key 0
- * instead.
+ * as well.
  */
 static void
 mpk_leave(const struct gate_image *img)
 {
+	__asm__ volatile("wrpkru" : : "a"(MPK_PKRU_KEY0), "c"(0), "d"(0));
 #ifdef MPK_NO_HEAPS
 	mpk_untag_all(img);
 #else
 	(void)img;
-	__asm__ volatile("wrpkru" : : "a"(0xfffffffcu), "c"(0), "d"(0));
 #endif
 }
 
