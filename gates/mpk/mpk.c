@@ -240,9 +240,24 @@ mpk_stack_make(int comp)
 	return (uintptr_t)(base + len);
 }
 
-static void mpk_arena_make(void);
+static void
+mpk_arena_make(void)
+{
+	char *p = mmap(NULL, mpk_arena_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-/* The gate's state for this thread, then onto the gate key. */
+	if (p == MAP_FAILED)
+		plat_panic("mpk: no memory for the gate arena: %s",
+			   strerror(errno));
+	if (pkey_mprotect(p, mpk_arena_size, PROT_READ | PROT_WRITE,
+			  mpk_page.t.shared_key) != 0)
+		plat_panic("mpk: cannot put the gate arena on key %d: %s",
+			   mpk_page.t.shared_key, strerror(errno));
+	mpk_arena = p;
+}
+
+/* The gate's state, for the thread that starts the image, then onto the
+ * gate key. */
 static void
 mpk_gate_init(const struct gate_image *img)
 {
@@ -338,22 +353,6 @@ gate_rt_call(int callee, int fn, void *args)
 		plat_panic("mpk: a gate call from a thread the image started "
 			   "(only the main thread may cross compartments)");
 	mpk_switch(fn, args);
-}
-
-static void
-mpk_arena_make(void)
-{
-	char *p = mmap(NULL, mpk_arena_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		plat_panic("mpk: no memory for the gate arena: %s",
-			   strerror(errno));
-	if (pkey_mprotect(p, mpk_arena_size, PROT_READ | PROT_WRITE,
-			  mpk_page.t.shared_key) != 0)
-		plat_panic("mpk: cannot put the gate arena on key %d: %s",
-			   mpk_page.t.shared_key, strerror(errno));
-	mpk_arena = p;
 }
 
 void *
