@@ -85,6 +85,7 @@ parse_opts(int argc, char **argv, struct report_opts *o)
 		{"dot", required_argument, NULL, 'D'},
 		{"compare", no_argument, NULL, 'c'},
 		{"against", required_argument, NULL, 'A'},
+		{"top", required_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};

@@ -39,6 +39,10 @@ expect_exit 2 "--compare with an output file" "$FX_BIN" report \
 	--db "$db" --compare --csv "$T/c.csv"
 expect_exit 2 "--top that is no number" "$FX_BIN" report --db "$db" \
 	--top many
+expect_grep "says what it wants" "--top wants a number of lines" "$T/err"
+expect_exit 0 "--top 1" "$FX_BIN" report --db "$db" --top 1
+expect_grep "lists one and says how many more" \
+	'^  \.\.\. and 1 more \(--top 0 lists all' "$T/out"
 
 expect_exit 3 "an output in a directory that does not exist" \
 	"$FX_BIN" report --db "$db" --html "$T/no/such/dir/r.html"
