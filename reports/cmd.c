@@ -314,6 +314,12 @@ cmd_report(int argc, char **argv)
 		if (o.against > 0) {
 			old_id = o.against;
 			rc = rp_find(db, o.id, o.app, o.spec, &id);
+			if (rc == FX_EXIT_OK && id == old_id) {
+				log_errx("exploration %" PRId64 " against "
+					 "itself: name another with --against",
+					 id);
+				rc = FX_EXIT_USAGE;
+			}
 		} else {
 			rc = rp_find_pair(db, o.id, o.app, o.spec, &old_id,
 					  &id);

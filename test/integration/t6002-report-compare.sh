@@ -95,6 +95,9 @@ expect_exit 0 "default pair for exploration 3" "$FX_BIN" report \
 	--db "$db" --compare --exploration 3
 expect_grep "is the newest older one on another host or revision" \
 	'^  exploration +2 \(older\) +3 \(newer\)$' "$T/out"
+expect_exit 2 "--against itself" "$FX_BIN" report --db "$db" --compare \
+	--exploration 2 --against 2
+expect_grep "says so" 'exploration 2 against itself' "$T/err"
 expect_exit 2 "--against an exploration that does not exist" \
 	"$FX_BIN" report --db "$db" --compare --against 99
 expect_grep "says which" 'has no exploration 99' "$T/err"
