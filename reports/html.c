@@ -125,7 +125,8 @@ static const char page_style[] =
 	"border-radius:4px}.note{color:#57606a;font-size:.9em}\n"
 	"svg{display:block;max-width:100%;height:auto}"
 	"svg text{font-family:system-ui,Helvetica,Arial,sans-serif}"
-	"g.node:hover circle.dot{stroke-width:4}\n";
+	"g.node:hover circle.dot{stroke-width:4}"
+	"g.node.hl circle.dot{stroke:#0969da;stroke-width:5}\n";
 
 static const char page_script[] =
 	"(function () {\n"
@@ -160,6 +161,18 @@ static const char page_script[] =
 	"      th.addEventListener('click', function () {\n"
 	"        sortBy(table, col, th);\n"
 	"      });\n"
+	"    });\n"
+	"  });\n"
+	"  // Hovering a table row rings its node in the diagram.\n"
+	"  var rows = document.querySelectorAll('tr[data-node]');\n"
+	"  Array.prototype.forEach.call(rows, function (tr) {\n"
+	"    var g = document.getElementById(tr.getAttribute('data-node'));\n"
+	"    if (!g) return;\n"
+	"    tr.addEventListener('mouseenter', function () {\n"
+	"      g.classList.add('hl');\n"
+	"    });\n"
+	"    tr.addEventListener('mouseleave', function () {\n"
+	"      g.classList.remove('hl');\n"
 	"    });\n"
 	"  });\n"
 	"  // '#sort=TABLE:COLUMN' clicks that column's header once on load,\n"
@@ -287,10 +300,14 @@ add_row(struct strbuf *sb, const struct rp_report *r, const struct rp_node *n,
 {
 	double pct = n->has_value ? rp_percent(r, n->value) : -1;
 
-	sb_addf(sb, "<tr class=\"%s\">",
+	char hash[CS_HASH_LEN + 1];
+
+	cs_hash_name(n->name, hash);
+	sb_addf(sb, "<tr class=\"%s\" data-node=\"n-%s\">",
 		n->pass == 1   ? "pass"
 		: n->pass == 0 ? "miss"
-			       : "other");
+			       : "other",
+		hash);
 	if (n->rank > 0)
 		sb_addf(sb, "<td class=\"num\" data-v=\"%d\">%d</td>", n->rank,
 			n->rank);
@@ -619,7 +636,7 @@ add_hasse(struct strbuf *sb, const struct rp_report *r)
 	}
 	for (int i = 0; i < r->nnodes; i++) {
 		const struct rp_node *n = &r->nodes[i];
-		char fill[8] = "#eaeef2";
+		char fill[8] = "#eaeef2", hash[CS_HASH_LEN + 1];
 		double x, y;
 
 		if (L.layer[i] < 0)
@@ -628,8 +645,9 @@ add_hasse(struct strbuf *sb, const struct rp_report *r)
 		y = node_y(&L, i);
 		if (n->has_value)
 			rp_colour(r, n->value, fill);
-		sb_addf(sb, "<g class=\"node%s\">",
-			n->rank ? " recommended" : "");
+		cs_hash_name(n->name, hash);
+		sb_addf(sb, "<g class=\"node%s\" id=\"n-%s\">",
+			n->rank ? " recommended" : "", hash);
 		add_tooltip(sb, r, n);
 		/* The rank beside the ring while there is room for it. */
 		if (n->rank > 0)

@@ -43,7 +43,7 @@ expect_eq "it marks the two recommended ones" 2 \
 expect_grep "it shows where the budget border runs" \
 	'<line class="edge border"' "$T/dom.html"
 expect_grep "every node has a tooltip" \
-	'<g class="node[^"]*"><title>lwip\+newlib\+redis\+uksched' \
+	'<g class="node[^"]*"[^>]*><title>lwip\+newlib\+redis\+uksched' \
 	"$T/dom.html"
 expect_grep "the chart has the budget line" '<line id="budget-line"' \
 	"$T/dom.html"

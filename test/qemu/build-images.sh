@@ -16,6 +16,13 @@ iso=$root/os/test-components/isolation/space.yaml
 status=0
 mkdir -p "$out"
 
+# The engine may be relinked by a concurrent build in this shared tree:
+# wait (a little) until it runs.
+for _ in $(seq 30); do
+	"$fx" --help >/dev/null 2>&1 && break
+	sleep 1
+done
+
 build() { # NAME SPEC CONFIG
 	local dir=$out/$1
 	if "$fx" gen --spec "$2" "$3" -o "$dir" --make >"$dir.log" 2>&1; then
