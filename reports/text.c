@@ -361,6 +361,50 @@ add_listed(struct strbuf *sb, const struct rp_report *r, enum db_kind kind,
 		sb_addf(sb, "  ... and %d more\n", n - MAX_LISTED);
 }
 
+/*
+ * What a host with each skipped mechanism would add: how many
+ * configurations, and how safe the safest of them is against the safest
+ * choice here.
+ */
+static void
+add_would_add(struct strbuf *sb, const struct rp_report *r)
+{
+	double here = r->nranking > 0 ? r->nodes[r->ranking[0]].score : -1;
+
+	for (int m = 0; r->sp != NULL && m < cs_space_nmechanisms(r->sp); m++) {
+		const char *mech = cs_space_mechanism(r->sp, m);
+		double best = -1;
+		int n = 0;
+		char *t, tail[80];
+
+		for (int i = 0; i < r->nnodes; i++) {
+			const struct rp_node *x = &r->nodes[i];
+
+			if (x->kind != DB_SKIPPED || strcmp(x->mechanism, mech))
+				continue;
+			n++;
+			best = x->score > best ? x->score : best;
+		}
+		if (n == 0)
+			continue;
+		if (here < 0)
+			snprintf(tail, sizeof(tail), ".");
+		else if (best > here)
+			snprintf(tail, sizeof(tail),
+				 " (the safest choice here scores %.1f).",
+				 here);
+		else
+			snprintf(tail, sizeof(tail),
+				 " (none safer than the safest choice here).");
+		t = xasprintf("A host that runs %s would add these %d "
+			      "configurations, up to safety score %.1f%s",
+			      mech, n, best, tail);
+		sb_adds(sb, "  ");
+		rp_add_wrapped(sb, t, 2, 2);
+		free(t);
+	}
+}
+
 /* Skipped configurations share few reasons: one line per reason. */
 static void
 add_skipped(struct strbuf *sb, const struct rp_report *r, const struct style *s)
@@ -394,6 +438,7 @@ add_skipped(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 			nreasons - MAX_LISTED);
 	free(reasons);
 	free(counts);
+	add_would_add(sb, r);
 }
 
 static double

@@ -81,6 +81,9 @@ expect_grep "the newest exploration is the second host's" \
 	'^  host +testhost-b, runs fcall proc$' "$T/out"
 expect_grep "its skipped configurations are counted" '^  skipped +64$' \
 	"$T/out"
+expect_grep "and it says what a host with mpk would add" \
+	'^  A host that runs mpk would add these 64 configurations, up to' \
+	"$T/out"
 
 # Another OS revision on the first host, named explicitly.
 check "a third exploration: first host, another revision" helper_db "$db" \
