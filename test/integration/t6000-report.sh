@@ -152,7 +152,7 @@ expect_exit 0 "report --dot FILE" "$FX_BIN" report --db "$db" \
 	--dot "$T/r.dot"
 check "Graphviz parses the DOT output" dot -Tsvg -o "$T/r.svg" "$T/r.dot"
 expect_eq "one DOT node per named configuration" \
-	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counts"]["named"])' "$T/r.json")" \
+	"$(json_get "$T/r.json" 'd["counts"]["named"]')" \
 	"$(grep -c '^  c[0-9]* \[label=' "$T/r.dot")"
 expect_grep "the SVG has the nodes" '<g id="node1" class="node">' "$T/r.svg"
 
@@ -173,7 +173,7 @@ expect_grep "counts the evaluated: border and baseline" \
 expect_grep "counts the inferred" \
 	'^  inferred +74 \([0-9]+ meet the budget, [0-9]+ miss it\)$' "$T/out"
 expect_eq "the same maximal configurations" "$(cat "$T/expected")" \
-	"$(python3 -c 'import json,sys; print("\n".join(sorted(json.load(open(sys.argv[1]))["ranking"])))' "$T/inferred.json")"
+	"$(json_get "$T/inferred.json" 'sorted(d["ranking"])')"
 check "inferred outcomes carry no number and name their source" \
 	python3 - "$T/inferred.json" <<'PY'
 import json, sys

@@ -79,6 +79,6 @@ read -r w h colours ink < <(python3 "$FX_ROOT/test/reports/pngstat.py" \
 expect_eq "the screenshot is 1280 wide" 1280 "$w"
 check "the screenshot is not blank (${colours:-0} colours, ${ink:-0}% ink)" \
 	test "${colours:-0}" -gt 50 -a "${ink%.*}" -ge 3
-mkdir -p "$FX_ROOT/${FX_BUILD:-build/test}/test-logs"
-cp "$T/shot.png" "$T/report.html" "$FX_ROOT/${FX_BUILD:-build/test}/test-logs/" \
-	2>/dev/null || true
+logs="$FX_ROOT/${FX_BUILD:-build/test}/test-logs"
+mkdir -p "$logs"
+cp "$T/shot.png" "$T/report.html" "$logs/" 2>/dev/null || true

@@ -24,8 +24,8 @@ expect_grep "says what differs" 'of flexos-redis: another host$' \
 	"$T/compare.txt"
 expect_grep "names both hosts" "^  host +$host_a +testhost-b\$" \
 	"$T/compare.txt"
-expect_grep "shows the baseline moving" '^  baseline +1199220 +1439064 \(\+20\.0%\)$' \
-	"$T/compare.txt"
+expect_grep "shows the baseline moving" \
+	'^  baseline +1199220 +1439064 \(\+20\.0%\)$' "$T/compare.txt"
 expect_grep "mpk: only the older host has it" \
 	'^  mpk +only the older host can run it \(64 configurations skipped' \
 	"$T/compare.txt"

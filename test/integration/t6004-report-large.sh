@@ -6,7 +6,7 @@
 # was named, and for a lower-is-better metric; past 150 nodes the diagram
 # shows the border region only and says so.
 . "$(dirname "$0")/../lib.sh"
-helper="$FX_ROOT/test/reports/redis_db.py"
+. "$FX_ROOT/test/reports/setup.sh"
 
 cat >"$T/big.yaml" <<'YAML'
 name: big
@@ -39,9 +39,9 @@ for run in "1 700" "3 700" "1 1300 --lower"; do
 		"$(($(date +%s) - start < 20))"
 	expect_eq "every $every: the ranking is the maximal set" \
 		"$(cat "$T/want-max")" \
-		"$(python3 -c 'import json,sys; print("\n".join(sorted(json.load(open(sys.argv[1]))["ranking"])))' "$T/r.json")"
+		"$(json_get "$T/r.json" 'sorted(d["ranking"])')"
 	expect_eq "every $every: no monotonicity violation" 0 \
-		"$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["violations"]))' "$T/r.json")"
+		"$(json_get "$T/r.json" 'len(d["violations"])')"
 	drawn=$(($(wc -l <"$T/want-max") + $(wc -l <"$T/want-min")))
 	if [ "$(cat "$T/named")" -gt 150 ]; then
 		expect_grep "every $every: the page says it draws the border region" \

@@ -17,11 +17,15 @@ status=0
 mkdir -p "$out"
 
 # The engine may be relinked by a concurrent build in this shared tree:
-# wait (a little) until it runs.
+# work with a private copy, taken once a copy runs.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fxbuild.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
 for _ in $(seq 30); do
-	"$fx" --help >/dev/null 2>&1 && break
+	cp "$fx" "$tmp/flexexplore" 2>/dev/null &&
+		"$tmp/flexexplore" --help >/dev/null 2>&1 && break
 	sleep 1
 done
+fx=$tmp/flexexplore
 
 build() { # NAME SPEC CONFIG
 	local dir=$out/$1

@@ -34,3 +34,14 @@ redis_db() {
 		return 1
 	}
 }
+
+# json_get FILE EXPRESSION: print a Python expression over the JSON in
+# FILE, bound to d; lists print one item a line.
+json_get() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = eval(sys.argv[2])
+print("\n".join(map(str, v)) if isinstance(v, list) else v)
+PY
+}

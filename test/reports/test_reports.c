@@ -21,13 +21,13 @@ static void
 test_wrapped_fits(void **state)
 {
 	const char *names[] = {
-	        "lwip|newlib+redis|uksched@mpk/lwip=sanitize,newlib=sanitize,"
-	        "redis=sanitize,uksched=sanitize",
-	        "short",
-	        "averyveryveryveryveryveryveryveryveryveryveryveryveryvery"
-	        "longwordwithoutanyplacetobreakitatall",
-	        "a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, "
-	        "v, w, x, y, z",
+		"lwip|newlib+redis|uksched@mpk/lwip=sanitize,newlib=sanitize,"
+		"redis=sanitize,uksched=sanitize",
+		"short",
+		"averyveryveryveryveryveryveryveryveryveryveryveryveryvery"
+		"longwordwithoutanyplacetobreakitatall",
+		"a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, "
+		"v, w, x, y, z",
 	};
 
 	(void)state;
@@ -68,21 +68,21 @@ static void
 test_exact_numbers(void **state)
 {
 	double values[] = {0,
-	                   1199219.6,
-	                   0.1,
-	                   1e-300,
-	                   -3.5,
-	                   1.0 / 3.0,
-	                   123456789.123456789,
-	                   2.0 / 7e9,
-	                   100.0 * 880298.1 / 1199219.6};
+			   1199219.6,
+			   0.1,
+			   1e-300,
+			   -3.5,
+			   1.0 / 3.0,
+			   123456789.123456789,
+			   2.0 / 7e9,
+			   100.0 * 880298.1 / 1199219.6};
 
 	(void)state;
 	srand(7);
 	for (size_t i = 0; i < FX_ARRAY_LEN(values) + 1000; i++) {
 		double v = i < FX_ARRAY_LEN(values)
-		                   ? values[i]
-		                   : (double)rand() / rand() * 1e6;
+				   ? values[i]
+				   : (double)rand() / rand() * 1e6;
 		struct strbuf sb;
 
 		sb_init(&sb);
@@ -172,7 +172,7 @@ test_model(void **state)
 	f.sp = cs_load(spec, &err);
 	assert_non_null(f.sp);
 	f.space = db_space(f.db, cs_space_name(f.sp), cs_space_digest(f.sp),
-	                   spec);
+			   spec);
 	e.key = "unit";
 	e.app = "flexos-redis";
 	e.space_id = f.space;
@@ -208,7 +208,7 @@ test_model(void **state)
 	decide(&f, THREE "/uksched=sanitize", DB_UNCERTAIN, -1, 505, 0);
 	decide(&f, THREE "/redis=sanitize", DB_SKIPPED, -1, 0, 0);
 	assert_int_equal(
-	        db_exploration_set_status(f.db, f.exp, "finished", NULL), 0);
+		db_exploration_set_status(f.db, f.exp, "finished", NULL), 0);
 	db_close(f.db);
 
 	f.db = db_open(path, DB_READ_ONLY, &code);
@@ -226,9 +226,9 @@ test_model(void **state)
 	/* Passing: BASE, TWO_L, TWO, THREE; maximal: TWO_L and THREE. */
 	assert_int_equal(r.nranking, 2);
 	assert_true(strcmp(r.nodes[r.ranking[0]].name, TWO_L) == 0 ||
-	            strcmp(r.nodes[r.ranking[1]].name, TWO_L) == 0);
+		    strcmp(r.nodes[r.ranking[1]].name, TWO_L) == 0);
 	assert_true(strcmp(r.nodes[r.ranking[0]].name, THREE) == 0 ||
-	            strcmp(r.nodes[r.ranking[1]].name, THREE) == 0);
+		    strcmp(r.nodes[r.ranking[1]].name, THREE) == 0);
 	assert_true(r.nodes[r.ranking[0]].score >= r.nodes[r.ranking[1]].score);
 
 	/* Pareto, by its definition, pair by pair. */
@@ -263,8 +263,8 @@ test_model(void **state)
 	assert_true(r.nedges >= 6);
 	for (int k = 0; k < r.nedges; k++)
 		assert_int_equal(cs_compare(r.sp, &r.nodes[r.edges[k].lo].cfg,
-		                            &r.nodes[r.edges[k].hi].cfg),
-		                 CS_LESS);
+					    &r.nodes[r.edges[k].hi].cfg),
+				 CS_LESS);
 	rp_free(&r);
 	db_close(f.db);
 	cs_free(f.sp);
@@ -295,9 +295,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_wrapped_fits),
-	        cmocka_unit_test(test_exact_numbers),
-	        cmocka_unit_test(test_model),
+		cmocka_unit_test(test_wrapped_fits),
+		cmocka_unit_test(test_exact_numbers),
+		cmocka_unit_test(test_model),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
