@@ -82,7 +82,10 @@ $(MPK_GUEST_DIR)/gatetest-proc: $(MPK_GT_DEPS) gates/proc/proc.c
 mpk-check: mpk-guest mpk-images
 	$(Q)test/qemu/fx-qemu.sh -o $(MPK_GUEST_DIR)/out $(MPK_QEMU_FLAGS) \
 		$(MPK_GT_BINS:%=-f %) \
-		$(foreach i,$(MPK_IMAGES),$(if $(wildcard $(MPK_IMG_DIR)/$(i)/image),-f $(MPK_IMG_DIR)/$(i)/image:/fx/img/$(i))) \
+		$$(for i in $(MPK_IMAGES); do \
+			f=$(MPK_IMG_DIR)/$$i/image; \
+			[ -f $$f ] && echo "-f $$f:/fx/img/$$i"; \
+		done) \
 		$(foreach t,$(MPK_TOOLS),-f $(t):/fx/bin/$(notdir $(t))) \
 		-f $(BUILD)/flexexplore:/fx/bin/flexexplore \
 		-f os/apps/httpd/content:/fx/content $(MPK_GUEST_RUN)
