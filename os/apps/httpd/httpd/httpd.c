@@ -51,19 +51,19 @@ static const struct {
 	const char *ext;
 	const char *type;
 } httpd_types[] = {
-        {"html", "text/html; charset=utf-8"},
-        {"htm", "text/html; charset=utf-8"},
-        {"css", "text/css"},
-        {"js", "text/javascript"},
-        {"json", "application/json"},
-        {"txt", "text/plain; charset=utf-8"},
-        {"svg", "image/svg+xml"},
-        {"png", "image/png"},
-        {"jpg", "image/jpeg"},
-        {"jpeg", "image/jpeg"},
-        {"gif", "image/gif"},
-        {"ico", "image/x-icon"},
-        {"pdf", "application/pdf"},
+	{"html", "text/html; charset=utf-8"},
+	{"htm", "text/html; charset=utf-8"},
+	{"css", "text/css"},
+	{"js", "text/javascript"},
+	{"json", "application/json"},
+	{"txt", "text/plain; charset=utf-8"},
+	{"svg", "image/svg+xml"},
+	{"png", "image/png"},
+	{"jpg", "image/jpeg"},
+	{"jpeg", "image/jpeg"},
+	{"gif", "image/gif"},
+	{"ico", "image/x-icon"},
+	{"pdf", "application/pdf"},
 };
 
 static const char *
@@ -113,7 +113,7 @@ httpd_now(void)
 	if (now != httpd_date_at) {
 		gmtime_r(&now, &tm);
 		strftime(httpd_date, sizeof(httpd_date),
-		         "%a, %d %b %Y %H:%M:%S GMT", &tm);
+			 "%a, %d %b %Y %H:%M:%S GMT", &tm);
 		httpd_date_at = now;
 	}
 	return httpd_date;
@@ -122,21 +122,21 @@ httpd_now(void)
 /* Append a response head to the output buffer (HTTPD_HEAD_ROOM free). */
 static void
 httpd_head(struct conn *c, int status, const char *type, long length,
-           int keep_alive)
+	   int keep_alive)
 {
 	int n;
 
 	n = snprintf(c->out + c->out_len, HTTPD_OUT_SIZE - c->out_len,
-	             "HTTP/1.1 %d %s\r\n"
-	             "Server: flexexplore-httpd\r\n"
-	             "Date: %s\r\n"
-	             "Content-Type: %s\r\n"
-	             "Content-Length: %ld\r\n"
-	             "%s"
-	             "Connection: %s\r\n\r\n",
-	             status, httpd_reason(status), httpd_now(), type, length,
-	             status == 405 ? "Allow: GET, HEAD\r\n" : "",
-	             keep_alive ? "keep-alive" : "close");
+		     "HTTP/1.1 %d %s\r\n"
+		     "Server: flexexplore-httpd\r\n"
+		     "Date: %s\r\n"
+		     "Content-Type: %s\r\n"
+		     "Content-Length: %ld\r\n"
+		     "%s"
+		     "Connection: %s\r\n\r\n",
+		     status, httpd_reason(status), httpd_now(), type, length,
+		     status == 405 ? "Allow: GET, HEAD\r\n" : "",
+		     keep_alive ? "keep-alive" : "close");
 	c->out_len += (size_t)n;
 }
 
@@ -147,9 +147,9 @@ httpd_error(struct conn *c, int status, int head_only, int keep_alive)
 	int n;
 
 	n = snprintf(body, sizeof(body),
-	             "<!DOCTYPE html>\n<html><body><h1>%d %s</h1></body>"
-	             "</html>\n",
-	             status, httpd_reason(status));
+		     "<!DOCTYPE html>\n<html><body><h1>%d %s</h1></body>"
+		     "</html>\n",
+		     status, httpd_reason(status));
 	httpd_head(c, status, "text/html; charset=utf-8", n, keep_alive);
 	if (!head_only) {
 		memcpy(c->out + c->out_len, body, (size_t)n);
@@ -182,7 +182,7 @@ httpd_open(const char *path, struct vfs_stat *st, char *idx, size_t idxlen)
 			return rc;
 	}
 	snprintf(idx, idxlen, "%s%sindex.html", path,
-	         path[len - 1] == '/' ? "" : "/");
+		 path[len - 1] == '/' ? "" : "/");
 	fd = vfs_open(idx, VFS_O_RDONLY, 0);
 	if (fd < 0)
 		return fd;
@@ -211,12 +211,12 @@ httpd_respond(struct conn *c, const struct http_request *req)
 	fd = httpd_open(req->path, &st, idx, sizeof(idx));
 	if (fd < 0) {
 		missing =
-		        fd == -ENOENT || fd == -ENOTDIR || fd == -ENAMETOOLONG;
+			fd == -ENOENT || fd == -ENOTDIR || fd == -ENAMETOOLONG;
 		httpd_error(c, missing ? 404 : 500, head_only, req->keep_alive);
 		return;
 	}
 	httpd_head(c, 200, httpd_type(idx[0] ? idx : req->path), st.size,
-	           req->keep_alive);
+		   req->keep_alive);
 	if (!req->keep_alive)
 		c->closing = 1;
 	if (head_only || st.size == 0) {
@@ -268,7 +268,11 @@ httpd_process(struct conn *c)
 			used += n;
 			continue;
 		}
-		if (httpparser_parse(c->in + used, c->in_len - used, &req) == 0)
+		/* The parser reads no further than a head's limit. */
+		n = c->in_len - used;
+		if (n > HTTP_HEAD_MAX)
+			n = HTTP_HEAD_MAX;
+		if (httpparser_parse(c->in + used, n, &req) == 0)
 			break;
 		used += (size_t)req.head_len;
 		c->skip = req.body_len;
@@ -325,7 +329,7 @@ httpd_flush(struct conn *c)
 				return -1;
 		}
 		n = net_send(c->fd, c->out + c->out_off,
-		             c->out_len - c->out_off);
+			     c->out_len - c->out_off);
 		if (n == -EAGAIN)
 			return 0;
 		if (n < 0)
@@ -485,7 +489,7 @@ httpd_load_content(void)
 	n = vfs_import(dir, "/");
 	if (n < 0) {
 		plat_err("cannot load content from '%s': %s", dir,
-		         strerror(-n));
+			 strerror(-n));
 		return -1;
 	}
 	plat_info("loaded %d files from '%s'", n, dir);

@@ -15,6 +15,8 @@
 #include <strings.h>
 
 #define KV_SCRATCH_MIN 65536
+#define KV_FIRST_TRY 512    /* bytes offered for a value at first */
+#define KV_FIRST_RANGE 8192 /* bytes offered for a packed range */
 
 /* A buffer for values on their way from kvdata to resp. */
 static char *kv_scratch;
@@ -45,7 +47,7 @@ reply_line(struct kv_conn *c, int type, const char *msg)
 	if (kv_reserve(c, need) < 0)
 		return;
 	c->out_len +=
-	        (size_t)resp_encode_line(c->out + c->out_len, need, type, msg);
+		(size_t)resp_encode_line(c->out + c->out_len, need, type, msg);
 }
 
 static void
@@ -74,7 +76,7 @@ reply_bulk(struct kv_conn *c, const char *p, size_t n)
 	if (kv_reserve(c, n + 32) < 0)
 		return;
 	c->out_len +=
-	        (size_t)resp_encode_bulk(c->out + c->out_len, n + 32, p, n);
+		(size_t)resp_encode_bulk(c->out + c->out_len, n + 32, p, n);
 }
 
 /* Reply to a negative result from kvdata. */
@@ -87,7 +89,7 @@ reply_code(struct kv_conn *c, long rc)
 		break;
 	case KVDATA_EWRONGTYPE:
 		reply_err(c, "WRONGTYPE Operation against a key holding the "
-		             "wrong kind of value");
+			     "wrong kind of value");
 		break;
 	case KVDATA_ENOTINT:
 		reply_err(c, "ERR value is not an integer or out of range");
@@ -102,19 +104,22 @@ reply_code(struct kv_conn *c, long rc)
 }
 
 /*
- * Fetch a value through @get (which follows kvdata's copy-out rule) into
- * the scratch buffer and reply it as a bulk string, or reply the error.
+ * Fetch a value with @call_expr (a kvdata call that copies into kv_scratch
+ * up to cap_ bytes, following kvdata's copy-out rule) and reply it as a
+ * bulk string, or reply the error.  The first try offers KV_FIRST_TRY
+ * bytes, the second exactly the length the first reported: a gate copies
+ * back as many bytes as offered, so offering the whole scratch buffer for
+ * a three-byte value would cost every isolated call 64 KiB of copying.
  */
 #define KV_FETCH_REPLY(c, call_expr)                                           \
 	do {                                                                   \
 		long n_ = -ENOMEM;                                             \
-		size_t cap_ = kv_scratch_cap;                                  \
+		size_t cap_ = KV_FIRST_TRY;                                    \
 		if (kv_scratch_fit(KV_SCRATCH_MIN) == 0) {                     \
-			cap_ = kv_scratch_cap;                                 \
 			n_ = (call_expr);                                      \
 			if (n_ > (long)cap_ &&                                 \
 			    kv_scratch_fit((size_t)n_) == 0) {                 \
-				cap_ = kv_scratch_cap;                         \
+				cap_ = (size_t)n_;                             \
 				n_ = (call_expr);                              \
 			}                                                      \
 		}                                                              \
@@ -222,7 +227,7 @@ cmd_mset(const struct kv_call *call)
 
 	if (call->cmd->argc % 2 != 1) {
 		reply_err(call->conn,
-		          "ERR wrong number of arguments for 'mset' command");
+			  "ERR wrong number of arguments for 'mset' command");
 		return;
 	}
 	for (i = 1; i < call->cmd->argc; i += 2) {
@@ -416,14 +421,14 @@ cmd_lrange(const struct kv_call *call)
 		return;
 	}
 	n = kvdata_lrange(k, kl, (long)start, (long)stop, kv_scratch,
-	                  kv_scratch_cap, &count);
-	if (n > (long)kv_scratch_cap) {
+			  KV_FIRST_RANGE, &count);
+	if (n > KV_FIRST_RANGE) {
 		if (kv_scratch_fit((size_t)n) < 0) {
 			reply_code(c, -ENOMEM);
 			return;
 		}
 		n = kvdata_lrange(k, kl, (long)start, (long)stop, kv_scratch,
-		                  kv_scratch_cap, &count);
+				  (size_t)n, &count);
 	}
 	if (n < 0) {
 		reply_code(c, n);
@@ -435,7 +440,7 @@ cmd_lrange(const struct kv_call *call)
 	if (kv_reserve(c, (size_t)need) < 0)
 		return;
 	n = resp_encode_packed(c->out + c->out_len, (size_t)need, kv_scratch,
-	                       (size_t)n, count);
+			       (size_t)n, count);
 	if (n < 0 || n > need) {
 		reply_err(c, "ERR internal error");
 		return;
@@ -499,7 +504,7 @@ cmd_hset(const struct kv_call *call)
 
 	if (call->cmd->argc % 2 != 0) {
 		reply_err(call->conn,
-		          "ERR wrong number of arguments for 'hset' command");
+			  "ERR wrong number of arguments for 'hset' command");
 		return;
 	}
 	for (i = 2; i < call->cmd->argc; i += 2) {
@@ -575,13 +580,13 @@ cmd_zpopmin(const struct kv_call *call)
 		reply_code(c, -ENOMEM);
 		return;
 	}
-	n = kvdata_zpopmin(k, kl, kv_scratch, kv_scratch_cap, &score);
-	if (n > (long)kv_scratch_cap) {
+	n = kvdata_zpopmin(k, kl, kv_scratch, KV_FIRST_TRY, &score);
+	if (n > KV_FIRST_TRY) {
 		if (kv_scratch_fit((size_t)n) < 0) {
 			reply_code(c, -ENOMEM);
 			return;
 		}
-		n = kvdata_zpopmin(k, kl, kv_scratch, kv_scratch_cap, &score);
+		n = kvdata_zpopmin(k, kl, kv_scratch, (size_t)n, &score);
 	}
 	if (n == -ENOENT) {
 		reply_int(c, RESP_ARRAY, 0);
@@ -630,9 +635,9 @@ static void
 cmd_config(const struct kv_call *call)
 {
 	static const char *params[][2] = {
-	        {"save", ""},
-	        {"appendonly", "no"},
-	        {"databases", "1"},
+		{"save", ""},
+		{"appendonly", "no"},
+		{"databases", "1"},
 	};
 	struct kv_conn *c = call->conn;
 	size_t n, i, matches = 0;
@@ -669,22 +674,22 @@ static const struct kv_command {
 	int min_args; /* including the command name */
 	int max_args; /* 0: no limit */
 } kv_commands[] = {
-        {"ping", cmd_ping, 1, 2},     {"echo", cmd_echo, 2, 2},
-        {"quit", cmd_quit, 1, 1},     {"set", cmd_set, 3, 0},
-        {"get", cmd_get, 2, 2},       {"mset", cmd_mset, 3, 0},
-        {"mget", cmd_mget, 2, 0},     {"del", cmd_del, 2, 0},
-        {"exists", cmd_exists, 2, 0}, {"incr", cmd_incr, 2, 2},
-        {"decr", cmd_decr, 2, 2},     {"incrby", cmd_incrby, 3, 3},
-        {"decrby", cmd_decrby, 3, 3}, {"lpush", cmd_lpush, 3, 0},
-        {"rpush", cmd_rpush, 3, 0},   {"lpop", cmd_lpop, 2, 2},
-        {"rpop", cmd_rpop, 2, 2},     {"llen", cmd_llen, 2, 2},
-        {"lrange", cmd_lrange, 4, 4}, {"sadd", cmd_sadd, 3, 0},
-        {"spop", cmd_spop, 2, 0},     {"scard", cmd_scard, 2, 2},
-        {"hset", cmd_hset, 4, 0},     {"hget", cmd_hget, 3, 3},
-        {"zadd", cmd_zadd, 4, 0},     {"zpopmin", cmd_zpopmin, 2, 0},
-        {"dbsize", cmd_dbsize, 1, 1}, {"flushall", cmd_flush, 1, 2},
-        {"flushdb", cmd_flush, 1, 2}, {"select", cmd_select, 2, 2},
-        {"config", cmd_config, 2, 0}, {"command", cmd_command, 1, 0},
+	{"ping", cmd_ping, 1, 2},     {"echo", cmd_echo, 2, 2},
+	{"quit", cmd_quit, 1, 1},     {"set", cmd_set, 3, 0},
+	{"get", cmd_get, 2, 2},	      {"mset", cmd_mset, 3, 0},
+	{"mget", cmd_mget, 2, 0},     {"del", cmd_del, 2, 0},
+	{"exists", cmd_exists, 2, 0}, {"incr", cmd_incr, 2, 2},
+	{"decr", cmd_decr, 2, 2},     {"incrby", cmd_incrby, 3, 3},
+	{"decrby", cmd_decrby, 3, 3}, {"lpush", cmd_lpush, 3, 0},
+	{"rpush", cmd_rpush, 3, 0},   {"lpop", cmd_lpop, 2, 2},
+	{"rpop", cmd_rpop, 2, 2},     {"llen", cmd_llen, 2, 2},
+	{"lrange", cmd_lrange, 4, 4}, {"sadd", cmd_sadd, 3, 0},
+	{"spop", cmd_spop, 2, 0},     {"scard", cmd_scard, 2, 2},
+	{"hset", cmd_hset, 4, 0},     {"hget", cmd_hget, 3, 3},
+	{"zadd", cmd_zadd, 4, 0},     {"zpopmin", cmd_zpopmin, 2, 0},
+	{"dbsize", cmd_dbsize, 1, 1}, {"flushall", cmd_flush, 1, 2},
+	{"flushdb", cmd_flush, 1, 2}, {"select", cmd_select, 2, 2},
+	{"config", cmd_config, 2, 0}, {"command", cmd_command, 1, 0},
 };
 
 void
@@ -707,7 +712,7 @@ kv_execute(const struct kv_call *call)
 	}
 	if (kc == NULL) {
 		snprintf(msg, sizeof(msg), "ERR unknown command '%.*s'",
-		         (int)(n > 40 ? 40 : n), name);
+			 (int)(n > 40 ? 40 : n), name);
 		for (i = 0; msg[i] != '\0'; i++)
 			if ((unsigned char)msg[i] < ' ')
 				msg[i] = '?';
@@ -717,8 +722,8 @@ kv_execute(const struct kv_call *call)
 	if (call->cmd->argc < kc->min_args ||
 	    (kc->max_args != 0 && call->cmd->argc > kc->max_args)) {
 		snprintf(msg, sizeof(msg),
-		         "ERR wrong number of arguments for '%s' command",
-		         kc->name);
+			 "ERR wrong number of arguments for '%s' command",
+			 kc->name);
 		reply_err(call->conn, msg);
 		return;
 	}

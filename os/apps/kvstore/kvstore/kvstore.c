@@ -23,6 +23,7 @@
 #define KV_OUT_MIN 16384
 #define KV_OUT_HIGH (1 << 20) /* stop executing above this, until sent */
 #define KV_EVENTS 128
+#define KV_PARSE_WINDOW 4096 /* bytes resp sees of a buffer at first */
 
 static struct kv_conn **kv_conns; /* indexed by socket */
 static size_t kv_nconns;
@@ -54,7 +55,24 @@ kv_error(struct kv_conn *c, const char *msg)
 
 	if (kv_reserve(c, need) == 0)
 		c->out_len += (size_t)resp_encode_line(c->out + c->out_len,
-		                                       need, RESP_ERROR, msg);
+						       need, RESP_ERROR, msg);
+}
+
+/*
+ * Parse the command at @buf.  resp first sees at most KV_PARSE_WINDOW
+ * bytes, and all @len only when the command is longer: a gate copies
+ * every byte it is given, and a pipeline leaves many commands behind the
+ * first.
+ */
+static int
+kv_parse(const char *buf, size_t len, struct resp_command *cmd)
+{
+	size_t win = len < KV_PARSE_WINDOW ? len : KV_PARSE_WINDOW;
+	int rc = resp_parse(buf, win, cmd);
+
+	if (rc == 0 && win < len)
+		rc = resp_parse(buf, len, cmd);
+	return rc;
 }
 
 /*
@@ -74,7 +92,7 @@ kv_process(struct kv_conn *c)
 			blocked = 1;
 			break;
 		}
-		if (resp_parse(c->in + used, c->in_len - used, &cmd) == 0)
+		if (kv_parse(c->in + used, c->in_len - used, &cmd) == 0)
 			break;
 		switch (cmd.status) {
 		case RESP_OK:
@@ -113,7 +131,7 @@ kv_flush(struct kv_conn *c)
 
 	while (c->out_off < c->out_len) {
 		n = net_send(c->fd, c->out + c->out_off,
-		             c->out_len - c->out_off);
+			     c->out_len - c->out_off);
 		if (n == -EAGAIN)
 			return 0;
 		if (n < 0)
