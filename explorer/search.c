@@ -352,18 +352,27 @@ build_chain(struct search *s, const struct cs_config *from, int up,
 }
 
 /*
- * Where to probe chain[lo..hi): the middle, or with a model the last link
- * predicted to stay on the starting side (the first one past it when none
- * is), so that a right prediction settles the chain in two evaluations.
+ * Where to probe chain[lo..hi).  Climbing from a pass, the turn is
+ * usually near (the budget is met low in the order): gallop, probing
+ * 1, 2, 4, ... links up while they pass, then bisect the last bracket.
+ * Descending from a miss, bisect a little closer to the miss.  With a
+ * model: the last link predicted to stay on the starting side (the first
+ * one past it when none is), so that a right prediction settles the chain
+ * in two evaluations; after a wrong one, as without a model.
  */
 static int
 probe_index(struct search *s, const struct cs_config *chain, int lo, int hi,
-	    int up)
+	    int up, int surprised, int gallop)
 {
 	int t = lo;
 
-	if (s->model == NULL)
-		return lo + (hi - lo) / 2;
+	if (s->model == NULL || surprised) {
+		if (up && gallop > 0) {
+			t = lo + gallop - 1;
+			return t < hi ? t : hi - 1;
+		}
+		return lo + (hi - lo) * (up ? 1 : 2) / (up ? 2 : 5);
+	}
 	while (t < hi) {
 		int pass =
 			predicted_pass(s, model_predict(s->model, &chain[t]));
@@ -392,7 +401,7 @@ push_walk(struct search *s, const struct cs_config *cfg, int up)
  * From a pass, climb (or from a miss, descend) until the configuration
  * reached has no undecided cover on that side: a chain is built through
  * undecided covers and searched for the last link on the starting side;
- * the first link past it starts a walk the other way.
+ * the first link past it starts a walk the other way, taken at once.
  */
 static void
 walk(struct search *s, struct cs_config from, int up)
@@ -401,26 +410,47 @@ walk(struct search *s, struct cs_config from, int up)
 
 	while (!s->stopped) {
 		int n = build_chain(s, &from, up, chain), lo = 0, hi = n;
+		int surprised = 0, gallop = 1;
 
 		if (n == 0)
 			break;
 		while (lo < hi && !s->stopped) {
-			int mid = probe_index(s, chain, lo, hi, up);
+			int mid = probe_index(s, chain, lo, hi, up, surprised,
+					      gallop);
 			int r = sr_known(s, &chain[mid]);
 
-			if (r == -1)
+			if (r == -1 && s->model != NULL) {
+				int expect = predicted_pass(
+					s,
+					model_predict(s->model, &chain[mid]));
 				r = sr_eval(s, &chain[mid]);
-			if (r == (up ? SR_PASS : SR_MISS))
+				surprised = r >= 0 && r != expect;
+			} else if (r == -1) {
+				r = sr_eval(s, &chain[mid]);
+			}
+			if (r == (up ? SR_PASS : SR_MISS)) {
 				lo = mid + 1;
-			else
+				gallop *= 2;
+			} else {
 				hi = mid;
+				gallop = 0;
+			}
 		}
 		if (s->stopped)
 			break;
-		if (lo < n && sr_known(s, &chain[lo]) == (up ? 0 : 1))
-			push_walk(s, &chain[lo], !up);
 		if (lo > 0)
 			from = chain[lo - 1];
+
+		/*
+		 * Follow the first link past the turn at once, the other
+		 * way (depth first), and come back to this walk after: what
+		 * that walk decides prunes the chains of this one.
+		 */
+		if (lo < n && sr_known(s, &chain[lo]) == (up ? 0 : 1)) {
+			push_walk(s, &from, up);
+			from = chain[lo];
+			up = !up;
+		}
 	}
 	free(chain);
 }
