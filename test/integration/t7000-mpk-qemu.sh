@@ -17,6 +17,18 @@ expect_grep "and says how to install it" "apt-get install qemu-system-x86" \
 mkdir -p "build/$mode"
 exec 9>"build/$mode/mpk-check.lock"
 flock -w 300 9 || echo "# waited 300 s for another mpk-check; running anyway"
+# It reports a program's failure, and a guest that does not finish.
+printf '#!/bin/sh\necho about to fail\nexit 7\n' >"$T/fails.sh"
+chmod +x "$T/fails.sh"
+expect_exit 1 "harness exits 1 when a guest program fails" \
+	test/qemu/fx-qemu.sh "$T/fails.sh"
+expect_grep "and reports its status and output" '^FX-RESULT fails.sh 7' \
+	"$T/out"
+expect_grep "with the program's output" '^about to fail$' "$T/out"
+expect_exit 4 "harness exits 4 when the guest does not finish in time" \
+	test/qemu/fx-qemu.sh -t 1 "$T/fails.sh"
+expect_grep "and says so" 'the guest did not finish' "$T/err"
+
 make --no-print-directory -s MODE="$mode" mpk-check >"$T/qemu" 2>&1
 rc=$?
 n=0
