@@ -8,6 +8,7 @@
 #   make bench-httpd bench-kvstore bench-sqlite
 
 UNIT_TESTS += test/os-apps/test_httpparser test/os-apps/test_resp \
+	test/os-apps/test_net \
 	test/os-apps/test_vfs test/os-apps/test_kvdata
 BENCHES += bench-httpd bench-kvstore bench-sqlite
 FUZZERS += httpparser resp
