@@ -88,7 +88,7 @@ main(void)
 	sim_parse("seed=1", &p, msg, sizeof(msg));
 	printf("%-8s %10s %6s %-6s %7s %7s %6s %9s %8s %6s\n", "space",
 	       "configs", "budget", "strat", "border", "evals", "ratio",
-	       "us/decide", "engine s", "brute");
+	       "us/eval", "engine s", "brute");
 	for (size_t s = 0; s < FX_ARRAY_LEN(spaces); s++) {
 		char *spec = xasprintf("%s/space-%zu.yaml", dir, s);
 		FILE *f = fopen(spec, "w");
