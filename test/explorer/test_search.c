@@ -177,7 +177,7 @@ brute_force(const struct cs_space *sp, const struct sim_params *p,
 			   runnable_mech_excluded) == 0)
 			continue;
 		v = sim_value(sp, p, &c);
-		if (v >= budget) {
+		if (p->lower_better ? v <= budget : v >= budget) {
 			b->npass++;
 			ac_add(sp, &b->pass, &c, v, 1);
 		} else {
@@ -199,7 +199,8 @@ static const char *const sim_spaces[] = {
 
 static void
 check_sim(const char *yaml, enum ex_strategy strategy, const char *budget,
-	  uint64_t seed, const char *mechanisms, const char *excluded)
+	  uint64_t seed, const char *mechanisms, const char *excluded,
+	  int lower)
 {
 	char *spec = write_space(yaml), *db = temp_path("sim.db");
 	char simspec[64];
@@ -218,8 +219,8 @@ check_sim(const char *yaml, enum ex_strategy strategy, const char *budget,
 	char msg[128];
 
 	assert_non_null(sp);
-	snprintf(simspec, sizeof(simspec), "seed=%llu",
-		 (unsigned long long)seed);
+	snprintf(simspec, sizeof(simspec), "seed=%llu%s",
+		 (unsigned long long)seed, lower ? ",lower" : "");
 	assert_int_equal(sim_parse(simspec, &p, msg, sizeof(msg)), 0);
 	assert_int_equal(run(&o, &out), FX_EXIT_OK);
 	brute_force(sp, &p, out.budget_value, excluded, &b);
@@ -246,18 +247,27 @@ static void
 test_sim_small(void **state)
 {
 	(void)state;
-	check_sim(sim_spaces[0], EX_POSET, "80%", 1, NULL, NULL);
-	check_sim(sim_spaces[0], EX_POSET, "50%", 2, NULL, NULL);
-	check_sim(sim_spaces[0], EX_MODEL, "80%", 1, NULL, NULL);
-	check_sim(sim_spaces[0], EX_MODEL, "65%", 3, NULL, NULL);
+	check_sim(sim_spaces[0], EX_POSET, "80%", 1, NULL, NULL, 0);
+	check_sim(sim_spaces[0], EX_POSET, "50%", 2, NULL, NULL, 0);
+	check_sim(sim_spaces[0], EX_MODEL, "80%", 1, NULL, NULL, 0);
+	check_sim(sim_spaces[0], EX_MODEL, "65%", 3, NULL, NULL, 0);
+}
+
+/* A latency: lower is better, the budget is a ceiling. */
+static void
+test_sim_lower(void **state)
+{
+	(void)state;
+	check_sim(sim_spaces[0], EX_POSET, "80%", 8, NULL, NULL, 1);
+	check_sim(sim_spaces[0], EX_MODEL, "70%", 9, NULL, NULL, 1);
 }
 
 static void
 test_sim_large(void **state)
 {
 	(void)state;
-	check_sim(sim_spaces[1], EX_POSET, "70%", 4, NULL, NULL);
-	check_sim(sim_spaces[1], EX_MODEL, "70%", 4, NULL, NULL);
+	check_sim(sim_spaces[1], EX_POSET, "70%", 4, NULL, NULL, 0);
+	check_sim(sim_spaces[1], EX_MODEL, "70%", 4, NULL, NULL, 0);
 }
 
 /* A host without proc: those configurations are skipped, not inferred. */
@@ -265,7 +275,7 @@ static void
 test_skipped_mechanism(void **state)
 {
 	(void)state;
-	check_sim(sim_spaces[0], EX_POSET, "75%", 5, "fcall,mpk", "proc");
+	check_sim(sim_spaces[0], EX_POSET, "75%", 5, "fcall,mpk", "proc", 0);
 }
 
 /* Noise: straddling intervals are measured again; the answer holds. */
@@ -313,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_budgets),
 		cmocka_unit_test(test_redis_replay),
 		cmocka_unit_test(test_sim_small),
+		cmocka_unit_test(test_sim_lower),
 		cmocka_unit_test(test_sim_large),
 		cmocka_unit_test(test_skipped_mechanism),
 		cmocka_unit_test(test_noise),

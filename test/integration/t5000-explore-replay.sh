@@ -93,4 +93,16 @@ expect_grep "skips the 64 mpk configurations" 'skipped 64' "$T/out"
 expect_eq "with a reason each" 64 \
 	"$(sql "SELECT count(*) FROM decisions WHERE kind = 'skipped' AND
 	reason LIKE '%mechanism ''mpk''%'")"
+db="$T/limited.db"
+expect_exit 0 "--max-evals 4 stops early" explore poset --max-evals 4
+expect_grep "and says the ranking is incomplete" 'ranking is incomplete' \
+	"$T/out"
+expect_eq "stopped after 4" "stopped 4" "$(sql "SELECT e.status || ' ' ||
+	count(*) FROM explorations e JOIN decisions d ON d.exploration_id =
+	e.id GROUP BY e.id")"
+expect_exit 0 "the command without the limit goes on" explore poset
+expect_eq "to the end, with the same ranking" \
+	"$(ranking "$T/poset.out")" "$(ranking "$T/out")"
+expect_eq "and the same evaluations as in one go" "$evals" \
+	"$(sql "SELECT count(*) FROM decisions WHERE kind = 'evaluated'")"
 echo "1..$_n"
