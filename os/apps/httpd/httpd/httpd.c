@@ -43,6 +43,8 @@ struct conn {
 
 static struct conn **httpd_conns; /* indexed by socket */
 static size_t httpd_nconns;
+static int httpd_lfd = -1;     /* the listening socket */
+static int httpd_paused;       /* accepting paused: out of descriptors */
 static uint64_t httpd_idle_ns; /* close connections silent this long */
 static char httpd_date[64];
 static time_t httpd_date_at;
@@ -346,6 +348,8 @@ httpd_close(struct conn *c)
 	net_close(c->fd);
 	httpd_conns[c->fd] = NULL;
 	free(c);
+	if (httpd_paused && net_watch(httpd_lfd, NET_READ) == 0)
+		httpd_paused = 0;
 }
 
 static int
@@ -463,6 +467,17 @@ httpd_accept(int lfd)
 		fd = net_accept(lfd);
 		if (fd == -EAGAIN)
 			return;
+
+		/* Out of descriptors: stop listening until one is closed,
+		 * rather than being woken for the same failure again. */
+		if (fd == -EMFILE || fd == -ENFILE) {
+			plat_warn("accept failed: %s; pausing until a "
+				  "connection closes",
+				  strerror(-fd));
+			if (net_watch(lfd, 0) == 0)
+				httpd_paused = 1;
+			return;
+		}
 		if (fd < 0) {
 			plat_warn("accept failed: %s", strerror(-fd));
 			return;
@@ -515,6 +530,7 @@ httpd_main(void)
 	}
 	if (net_watch(lfd, NET_READ) < 0)
 		return 1;
+	httpd_lfd = lfd;
 	httpd_idle_ns = (uint64_t)(idle > 0 ? idle : 1) * 1000000000u;
 	plat_ready(net_local_port(lfd));
 

@@ -27,6 +27,8 @@
 
 static struct kv_conn **kv_conns; /* indexed by socket */
 static size_t kv_nconns;
+static int kv_lfd = -1; /* the listening socket */
+static int kv_paused;	/* accepting paused: out of descriptors */
 
 int
 kv_reserve(struct kv_conn *c, size_t n)
@@ -157,6 +159,8 @@ kv_close(struct kv_conn *c)
 	free(c->in);
 	free(c->out);
 	free(c);
+	if (kv_paused && net_watch(kv_lfd, NET_READ) == 0)
+		kv_paused = 0;
 }
 
 static int
@@ -283,6 +287,17 @@ kv_accept(int lfd)
 		fd = net_accept(lfd);
 		if (fd == -EAGAIN)
 			return;
+
+		/* Out of descriptors: stop listening until one is closed,
+		 * rather than being woken for the same failure again. */
+		if (fd == -EMFILE || fd == -ENFILE) {
+			plat_warn("accept failed: %s; pausing until a "
+				  "connection closes",
+				  strerror(-fd));
+			if (net_watch(lfd, 0) == 0)
+				kv_paused = 1;
+			return;
+		}
 		if (fd < 0) {
 			plat_warn("accept failed: %s", strerror(-fd));
 			return;
@@ -338,6 +353,7 @@ kvstore_main(void)
 	}
 	if (net_watch(lfd, NET_READ) < 0)
 		return 1;
+	kv_lfd = lfd;
 	plat_ready(net_local_port(lfd));
 
 	for (;;) {
