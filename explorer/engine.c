@@ -56,6 +56,7 @@ struct engine {
 	struct db_exploration ex;
 	struct search *search;
 	int lock_fd;
+	int progress; /* a progress line is drawn */
 	int higher;
 	double baseline, budget;
 
@@ -267,8 +268,8 @@ show_progress(struct engine *e, const char *current)
 {
 	if (e->search == NULL)
 		return;
-	progress_update(e->evaluated, 0, sr_pass(e->search)->n,
-			sr_miss(e->search)->n, current);
+	progress_update(e->evaluated, sr_progress(e->search),
+			sr_pass(e->search)->n, sr_miss(e->search)->n, current);
 }
 
 /*
@@ -365,12 +366,14 @@ evaluate(struct engine *e, const struct cs_config *cfg, enum db_kind kind,
 		add_measured(e, cfg, st, kind == DB_VERIFIED);
 		if (reused)
 			e->reused++;
-		log_info("%s '%s': %g (%s)",
-			 kind == DB_VERIFIED ? "verified" : "evaluated", name,
-			 st->median,
-			 out == SR_NONE ? "uncertain"
-			 : d.pass	? "meets the budget"
-					: "misses the budget");
+		/* On a terminal the progress line says it instead. */
+		LOG_AT(e->progress ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, 0,
+		       "%s '%s': %g (%s)",
+		       kind == DB_VERIFIED ? "verified" : "evaluated", name,
+		       st->median,
+		       out == SR_NONE ? "uncertain"
+		       : d.pass	      ? "meets the budget"
+				      : "misses the budget");
 	}
 	if (kind == DB_EVALUATED && n > 0)
 		e->evaluated++;
@@ -1211,8 +1214,9 @@ explore(struct engine *e, struct ex_outcome *out)
 			 (long long)e->ex.id, cs_space_name(e->sp),
 			 (unsigned long long)cs_count(e->sp));
 
-	progress_start(o->progress < 0 ? isatty(STDERR_FILENO) && !o->detach
-				       : o->progress);
+	e->progress = o->progress < 0 ? isatty(STDERR_FILENO) && !o->detach
+				      : o->progress;
+	progress_start(e->progress);
 	code = baseline(e, budget_num, percent);
 	if (code != FX_EXIT_OK) {
 		progress_stop();

@@ -1,5 +1,6 @@
 /*
- * The progress line on a terminal: evaluations, the frontier, elapsed
+ * The progress line on a terminal: evaluations, the border found so
+ * far, how much of the space is certified (the finder's cursor), elapsed
  * time and the configuration being evaluated.  Log lines erase it first
  * and redraw it after (log_set_progress_hooks), so the two never mix.
  */
@@ -46,7 +47,7 @@ progress_start(int on)
 }
 
 void
-progress_update(long evaluated, double inferred_pct, int npass, int nmiss,
+progress_update(long evaluated, double scanned, int npass, int nmiss,
 		const char *current)
 {
 	int secs;
@@ -54,11 +55,10 @@ progress_update(long evaluated, double inferred_pct, int npass, int nmiss,
 	if (!enabled)
 		return;
 	secs = (int)(fx_now() - started);
-	(void)inferred_pct;
 	snprintf(line, sizeof(line),
-		 "[%3ld evaluated | border so far %d pass, %d miss | "
-		 "%02d:%02d] %.90s",
-		 evaluated, npass, nmiss, secs / 60, secs % 60,
+		 "[%ld evaluated | border %d+%d | certified %.0f%% | "
+		 "%02d:%02d] %.60s",
+		 evaluated, npass, nmiss, 100 * scanned, secs / 60, secs % 60,
 		 current ? current : "");
 	progress_redraw();
 }

@@ -189,6 +189,15 @@ sr_miss(const struct search *s)
 	return &s->miss;
 }
 
+double
+sr_progress(const struct search *s)
+{
+	double total =
+		s->product ? (double)s->nplacements : (double)cs_count(s->sp);
+
+	return total > 0 ? (double)s->cursor / total : 1;
+}
+
 long
 sr_choices(const struct search *s)
 {

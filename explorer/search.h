@@ -62,6 +62,12 @@ const struct antichain *sr_miss(const struct search *s);
  */
 uint64_t sr_count_runnable(struct search *s);
 
+/**
+ * How far the finder has come through the space, in [0, 1]: what lies
+ * before its cursor is decided for good.
+ */
+double sr_progress(const struct search *s);
+
 /** Configurations the search looked at to choose (engine statistics). */
 long sr_choices(const struct search *s);
 
