@@ -64,6 +64,26 @@ mpk_host_has_pkeys(const char **why)
 	return 1;
 }
 
+/* Which vector registers this CPU has for the gate to clear. */
+static uint32_t
+mpk_vec_kind(void)
+{
+	unsigned int a, b, c, d, lo, hi;
+	uint64_t xcr0;
+
+	__cpuid(1, a, b, c, d);
+	if (!(c & bit_OSXSAVE) || !(c & bit_AVX))
+		return MPK_VEC_SSE;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	xcr0 = (uint64_t)hi << 32 | lo;
+	if ((xcr0 & 0x6) != 0x6)
+		return MPK_VEC_SSE;
+	__cpuid_count(7, 0, a, b, c, d);
+	if ((b & bit_AVX512F) && (xcr0 & 0xe0) == 0xe0)
+		return MPK_VEC_AVX512;
+	return MPK_VEC_AVX;
+}
+
 /* The PKRU value that allows keys 0, @shared and @own and denies the
  * others (two bits a key: access-disable, write-disable). */
 static uint32_t
@@ -163,6 +183,7 @@ mpk_keys_init(const struct gate_image *img)
 	t->shared_key = mpk_alloc_key(img);
 	t->gate_key = mpk_alloc_key(img);
 	t->pkru_gate = mpk_pkru_for(t->gate_key, t->gate_key);
+	t->vec = mpk_vec_kind();
 	for (int i = 0; i < img->ncompartments; i++) {
 		const struct gate_compartment *c = &img->compartments[i];
 		int key = mpk_alloc_key(img);
@@ -328,8 +349,13 @@ gate_rt_start(const struct gate_image *img)
 	if (mprotect(&mpk_page, sizeof(mpk_page), PROT_READ) != 0)
 		plat_panic("mpk: cannot make the gate table read-only: %s",
 			   strerror(errno));
-	plat_debug("mpk: %d compartments, shared key %d", img->ncompartments,
-		   mpk_page.t.shared_key);
+	plat_debug("mpk: %d compartments, shared key %d, gate key %d, "
+		   "vector registers cleared: %s",
+		   img->ncompartments, mpk_page.t.shared_key,
+		   mpk_page.t.gate_key,
+		   mpk_page.t.vec == MPK_VEC_AVX512 ? "avx-512"
+		   : mpk_page.t.vec == MPK_VEC_AVX  ? "avx"
+						    : "sse");
 
 	mpk_started = 1;
 	mpk_entry_status = 4;

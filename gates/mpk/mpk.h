@@ -40,6 +40,12 @@ struct mpk_heap;
 /* Gate calls that may be in progress at once (nested and re-entrant). */
 #define MPK_MAX_DEPTH 200
 
+/* Which vector registers the gate clears: xmm0-15; ymm0-15 (vzeroall);
+ * and with AVX-512 also zmm16-31 and the opmask registers. */
+#define MPK_VEC_SSE 0
+#define MPK_VEC_AVX 1
+#define MPK_VEC_AVX512 2
+
 /* The PKRU value with key 0 alone: the core's exit path and the gate's
  * violation path. */
 #define MPK_PKRU_KEY0 0xfffffffcu
@@ -64,6 +70,7 @@ struct mpk_table {
 	uint32_t nfns;			      /* valid function indexes */
 	const struct mpk_fn *fns; /* the image's functions, then the entry */
 	uint32_t pkru_gate;	  /* key 0 and the gate key alone */
+	uint32_t vec;		  /* vector registers to clear (MPK_VEC_*) */
 	int key[GATE_MAX_COMPARTMENTS]; /* protection key of each */
 	int shared_key;			/* key of the gate arena */
 	int gate_key;			/* key of the gate's own state */

@@ -21,6 +21,10 @@
  *     caller's stack, restore its callee-saved registers from there (the
  *     callee could not write them) and clear every other register.
  *
+ * Vector registers are cleared both ways too (memcpy leaves the bytes it
+ * copied in them): xmm0-15, or with AVX all of ymm0-15, and with AVX-512
+ * also zmm16-31 and the opmask registers, as start-up found the CPU.
+ *
  * Every PKRU write is checked right after it, against the value the table
  * gives for the index in a register: a jump straight to a wrpkru with a
  * value of its own stops there.  A jump to the gate's own wrpkru with the
@@ -39,6 +43,9 @@ _Static_assert(offsetof(struct mpk_table, pkru) == 4, "pkru at 4");
 _Static_assert(offsetof(struct mpk_table, nfns) == 100, "nfns at 100");
 _Static_assert(offsetof(struct mpk_table, fns) == 104, "fns at 104");
 _Static_assert(offsetof(struct mpk_table, pkru_gate) == 112, "gate at 112");
+_Static_assert(offsetof(struct mpk_table, vec) == 116, "vec at 116");
+_Static_assert(MPK_VEC_SSE == 0 && MPK_VEC_AVX == 1 && MPK_VEC_AVX512 == 2,
+	       "the switch hard-codes them");
 _Static_assert(sizeof(struct mpk_fn) == 16, "function entries of 16");
 _Static_assert(offsetof(struct mpk_fn, comp) == 8, "comp at 8");
 _Static_assert(offsetof(struct mpk_gate, fs) == 0, "fs at 0");
@@ -54,6 +61,57 @@ _Static_assert(MPK_CORE == 24, "the switch hard-codes MPK_CORE");
 _Static_assert(MPK_PKRU_KEY0 == 0xfffffffcu, "the switch hard-codes it");
 _Static_assert(sizeof(struct mpk_gate) <= 4096, "the gate state fits");
 _Static_assert(sizeof(struct mpk_table) <= 4096, "the gate table fits");
+
+#define MPK_CLEAR_VECTORS                                                      \
+	"	leaq mpk_page(%rip), %r9\n"                                          \
+	"	movl 116(%r9), %r10d\n"                                              \
+	"	testl %r10d, %r10d\n"                                                \
+	"	jz 2f\n"                                                             \
+	"	vzeroall\n"                                                          \
+	"	cmpl $2, %r10d\n"                                                    \
+	"	jb 3f\n"                                                             \
+	"	vpxord %zmm16, %zmm16, %zmm16\n"                                     \
+	"	vpxord %zmm17, %zmm17, %zmm17\n"                                     \
+	"	vpxord %zmm18, %zmm18, %zmm18\n"                                     \
+	"	vpxord %zmm19, %zmm19, %zmm19\n"                                     \
+	"	vpxord %zmm20, %zmm20, %zmm20\n"                                     \
+	"	vpxord %zmm21, %zmm21, %zmm21\n"                                     \
+	"	vpxord %zmm22, %zmm22, %zmm22\n"                                     \
+	"	vpxord %zmm23, %zmm23, %zmm23\n"                                     \
+	"	vpxord %zmm24, %zmm24, %zmm24\n"                                     \
+	"	vpxord %zmm25, %zmm25, %zmm25\n"                                     \
+	"	vpxord %zmm26, %zmm26, %zmm26\n"                                     \
+	"	vpxord %zmm27, %zmm27, %zmm27\n"                                     \
+	"	vpxord %zmm28, %zmm28, %zmm28\n"                                     \
+	"	vpxord %zmm29, %zmm29, %zmm29\n"                                     \
+	"	vpxord %zmm30, %zmm30, %zmm30\n"                                     \
+	"	vpxord %zmm31, %zmm31, %zmm31\n"                                     \
+	"	kxorw %k1, %k1, %k1\n"                                               \
+	"	kxorw %k2, %k2, %k2\n"                                               \
+	"	kxorw %k3, %k3, %k3\n"                                               \
+	"	kxorw %k4, %k4, %k4\n"                                               \
+	"	kxorw %k5, %k5, %k5\n"                                               \
+	"	kxorw %k6, %k6, %k6\n"                                               \
+	"	kxorw %k7, %k7, %k7\n"                                               \
+	"	jmp 3f\n"                                                            \
+	"2:\n"                                                                 \
+	"	pxor %xmm0, %xmm0\n"                                                 \
+	"	pxor %xmm1, %xmm1\n"                                                 \
+	"	pxor %xmm2, %xmm2\n"                                                 \
+	"	pxor %xmm3, %xmm3\n"                                                 \
+	"	pxor %xmm4, %xmm4\n"                                                 \
+	"	pxor %xmm5, %xmm5\n"                                                 \
+	"	pxor %xmm6, %xmm6\n"                                                 \
+	"	pxor %xmm7, %xmm7\n"                                                 \
+	"	pxor %xmm8, %xmm8\n"                                                 \
+	"	pxor %xmm9, %xmm9\n"                                                 \
+	"	pxor %xmm10, %xmm10\n"                                               \
+	"	pxor %xmm11, %xmm11\n"                                               \
+	"	pxor %xmm12, %xmm12\n"                                               \
+	"	pxor %xmm13, %xmm13\n"                                               \
+	"	pxor %xmm14, %xmm14\n"                                               \
+	"	pxor %xmm15, %xmm15\n"                                               \
+	"3:\n"
 
 /* The stack the violation path runs on, whatever stack it came from. */
 char mpk_fail_stack[16384] __attribute__((aligned(16)));
@@ -132,7 +190,7 @@ __asm__(".text\n"
 	"	jae .Lmpk_violation\n"
 	"	cmpl 4(%r9,%rbx,4), %eax\n"
 	"	jne .Lmpk_violation\n"
-	"	movl %ebx, %fs:mpk_cur@tpoff\n"
+	"	movl %ebx, %fs:mpk_cur@tpoff\n" MPK_CLEAR_VECTORS
 	"	movq %r15, %rsp\n"
 	"	movq %r13, %rdi\n"
 	"	movq %r14, %rax\n"
@@ -209,8 +267,7 @@ __asm__(".text\n"
 	"	popq %r13\n"
 	"	popq %r12\n"
 	"	popq %rbx\n"
-	"	popq %rbp\n"
-	"	xorl %eax, %eax\n"
+	"	popq %rbp\n" MPK_CLEAR_VECTORS "	xorl %eax, %eax\n"
 	"	xorl %ecx, %ecx\n"
 	"	xorl %edx, %edx\n"
 	"	xorl %esi, %esi\n"

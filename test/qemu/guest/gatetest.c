@@ -78,13 +78,17 @@ struct alloc_args {
 
 /* Registers the probe saw at entry, then the caller's after return. */
 struct regs_args {
-	uint64_t after[6];  /* rbx rbp r12 r13 r14 r15 of the caller */
-	uint64_t entry[13]; /* rbx rbp r12-r15 rsi rdx rcx r8-r11 */
-	uint64_t flags;	    /* RFLAGS of the caller after return */
+	uint64_t after[6];	/* rbx rbp r12 r13 r14 r15 of the caller */
+	uint64_t entry[13];	/* rbx rbp r12-r15 rsi rdx rcx r8-r11 */
+	uint64_t flags;		/* RFLAGS of the caller after return */
+	uint64_t xmm_entry[16]; /* low halves of xmm0-15 at the probe */
+	uint64_t xmm_after[16]; /* and in the caller after return */
 };
 
 _Static_assert(offsetof(struct regs_args, entry) == 48, "the probes' offsets");
 _Static_assert(offsetof(struct regs_args, flags) == 152, "the probes' offsets");
+_Static_assert(offsetof(struct regs_args, xmm_entry) == 160, "the offsets");
+_Static_assert(offsetof(struct regs_args, xmm_after) == 288, "the offsets");
 
 static inline uint32_t
 gt_rdpkru(void)
@@ -151,9 +155,9 @@ b_touch(void)
 	return b_secret;
 }
 
-/* The probe: record every register it arrives with, then return with all
- * callee-saved registers clobbered and the direction flag set, as a
- * hostile callee might. */
+/* The probe: record every register it arrives with (xmm0-15 included),
+ * then return with all callee-saved and vector registers clobbered and the
+ * direction flag set, as a hostile callee might. */
 void b_probe(void *p);
 __asm__(".pushsection .fxt_b.text, \"ax\", @progbits\n"
 	".globl b_probe\n"
@@ -172,7 +176,39 @@ __asm__(".pushsection .fxt_b.text, \"ax\", @progbits\n"
 	"	movq %r9, 128(%rdi)\n"
 	"	movq %r10, 136(%rdi)\n"
 	"	movq %r11, 144(%rdi)\n"
+	"	movq %xmm0, 160(%rdi)\n"
+	"	movq %xmm1, 168(%rdi)\n"
+	"	movq %xmm2, 176(%rdi)\n"
+	"	movq %xmm3, 184(%rdi)\n"
+	"	movq %xmm4, 192(%rdi)\n"
+	"	movq %xmm5, 200(%rdi)\n"
+	"	movq %xmm6, 208(%rdi)\n"
+	"	movq %xmm7, 216(%rdi)\n"
+	"	movq %xmm8, 224(%rdi)\n"
+	"	movq %xmm9, 232(%rdi)\n"
+	"	movq %xmm10, 240(%rdi)\n"
+	"	movq %xmm11, 248(%rdi)\n"
+	"	movq %xmm12, 256(%rdi)\n"
+	"	movq %xmm13, 264(%rdi)\n"
+	"	movq %xmm14, 272(%rdi)\n"
+	"	movq %xmm15, 280(%rdi)\n"
 	"	movabsq $0xbadbadbadbadbad0, %rbx\n"
+	"	movq %rbx, %xmm0\n"
+	"	movq %rbx, %xmm1\n"
+	"	movq %rbx, %xmm2\n"
+	"	movq %rbx, %xmm3\n"
+	"	movq %rbx, %xmm4\n"
+	"	movq %rbx, %xmm5\n"
+	"	movq %rbx, %xmm6\n"
+	"	movq %rbx, %xmm7\n"
+	"	movq %rbx, %xmm8\n"
+	"	movq %rbx, %xmm9\n"
+	"	movq %rbx, %xmm10\n"
+	"	movq %rbx, %xmm11\n"
+	"	movq %rbx, %xmm12\n"
+	"	movq %rbx, %xmm13\n"
+	"	movq %rbx, %xmm14\n"
+	"	movq %rbx, %xmm15\n"
 	"	movq %rbx, %rbp\n"
 	"	movq %rbx, %r12\n"
 	"	movq %rbx, %r13\n"
@@ -183,8 +219,8 @@ __asm__(".pushsection .fxt_b.text, \"ax\", @progbits\n"
 	".size b_probe, .-b_probe\n"
 	".popsection\n");
 
-/* Call the probe with known values in the callee-saved registers and
- * record what they hold once the gate returns. */
+/* Call the probe with known values in the callee-saved and vector
+ * registers and record what they hold once the gate returns. */
 void gt_probe_call(struct regs_args *a);
 __asm__(".pushsection .fxt_a.text, \"ax\", @progbits\n"
 	".globl gt_probe_call\n"
@@ -203,6 +239,22 @@ __asm__(".pushsection .fxt_a.text, \"ax\", @progbits\n"
 	"	movabsq $0x4444444444444444, %r13\n"
 	"	movabsq $0x5555555555555555, %r14\n"
 	"	movabsq $0x6666666666666666, %r15\n"
+	"	movq %r15, %xmm0\n"
+	"	movq %r15, %xmm1\n"
+	"	movq %r15, %xmm2\n"
+	"	movq %r15, %xmm3\n"
+	"	movq %r15, %xmm4\n"
+	"	movq %r15, %xmm5\n"
+	"	movq %r15, %xmm6\n"
+	"	movq %r15, %xmm7\n"
+	"	movq %r15, %xmm8\n"
+	"	movq %r15, %xmm9\n"
+	"	movq %r15, %xmm10\n"
+	"	movq %r15, %xmm11\n"
+	"	movq %r15, %xmm12\n"
+	"	movq %r15, %xmm13\n"
+	"	movq %r15, %xmm14\n"
+	"	movq %r15, %xmm15\n"
 	"	movq %rdi, %rdx\n"
 	"	movl $1, %edi\n"
 	"	movl $4, %esi\n"
@@ -214,6 +266,22 @@ __asm__(".pushsection .fxt_a.text, \"ax\", @progbits\n"
 	"	movq %r13, 24(%rdi)\n"
 	"	movq %r14, 32(%rdi)\n"
 	"	movq %r15, 40(%rdi)\n"
+	"	movq %xmm0, 288(%rdi)\n"
+	"	movq %xmm1, 296(%rdi)\n"
+	"	movq %xmm2, 304(%rdi)\n"
+	"	movq %xmm3, 312(%rdi)\n"
+	"	movq %xmm4, 320(%rdi)\n"
+	"	movq %xmm5, 328(%rdi)\n"
+	"	movq %xmm6, 336(%rdi)\n"
+	"	movq %xmm7, 344(%rdi)\n"
+	"	movq %xmm8, 352(%rdi)\n"
+	"	movq %xmm9, 360(%rdi)\n"
+	"	movq %xmm10, 368(%rdi)\n"
+	"	movq %xmm11, 376(%rdi)\n"
+	"	movq %xmm12, 384(%rdi)\n"
+	"	movq %xmm13, 392(%rdi)\n"
+	"	movq %xmm14, 400(%rdi)\n"
+	"	movq %xmm15, 408(%rdi)\n"
 	"	pushfq\n"
 	"	popq %rax\n"
 	"	movq %rax, 152(%rdi)\n"
@@ -373,6 +441,14 @@ case_regs(void)
 		    "change the caller's");
 	check(!(r->flags & 0x400), "a callee that sets the direction flag "
 				   "returns with it clear");
+	leaked = 0;
+	for (int i = 0; i < 16; i++) {
+		if (r->xmm_entry[i] == magic[5])
+			leaked++;
+		if (r->xmm_after[i] == 0xbadbadbadbadbad0)
+			leaked++;
+	}
+	check(leaked == 0, "no vector register crosses the gate either way");
 	gate_rt_release(mark);
 	return failures ? 1 : 0;
 }
