@@ -16,7 +16,9 @@
 #   UNIT_TESTS  += test/mod/test_x one cmocka program per name, built from
 #                                 test/mod/test_x.c and the engine
 #   BENCHES     += bench-target   phony targets `make bench` runs
-#   FUZZERS     += name           libFuzzer targets, see fuzz/
+#   FUZZERS     += name           a libFuzzer target with a fuzz-name rule
+#                                 that fuzzes for FUZZ_SECONDS and merges
+#                                 what it finds into fuzz/corpus/name
 
 .DEFAULT_GOAL := all
 
@@ -43,6 +45,11 @@ FX_CFLAGS := -std=gnu11 $(WARN) $(OPT_$(MODE)) $(PKG_CFLAGS) \
 	-D_GNU_SOURCE -DFX_SRCDIR='"$(CURDIR)"' -MMD -MP $(CFLAGS)
 FX_LDFLAGS := $(OPT_$(MODE)) $(LDFLAGS)
 FX_LIBS := $(PKG_LIBS) -lm -lpthread
+
+# libFuzzer targets: clang with ASan and UBSan, FUZZ_SECONDS per fuzzer.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 ENGINE_SRCS := util/log.c util/util.c
 MAIN_SRCS := cli/main.c
@@ -108,6 +115,8 @@ format:
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory $(BENCHES)
+
+fuzz: $(FUZZERS:%=fuzz-%)
 
 clean:
 	rm -rf build flexexplore

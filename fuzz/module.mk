@@ -13,23 +13,19 @@ UNIT_TESTS += test/os-apps/test_httpparser test/os-apps/test_resp \
 BENCHES += bench-httpd bench-kvstore bench-sqlite
 FUZZERS += httpparser resp
 
-FUZZ_SECONDS ?= 60
-FUZZ_OS_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-
 build/fuzz/httpparser: fuzz/fuzz_httpparser.c \
 		os/apps/httpd/httpparser/httpparser.c \
 		os/apps/httpd/httpparser/httpparser.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_OS_CFLAGS) -Ios/apps/httpd/httpparser -o $@ \
+	$(Q)clang $(FUZZ_CFLAGS) -Ios/apps/httpd/httpparser -o $@ \
 		$(filter %.c,$^)
 
 build/fuzz/resp: fuzz/fuzz_resp.c os/apps/kvstore/resp/resp.c \
 		os/apps/kvstore/resp/resp.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_OS_CFLAGS) -Ios/apps/kvstore/resp -o $@ \
+	$(Q)clang $(FUZZ_CFLAGS) -Ios/apps/kvstore/resp -o $@ \
 		$(filter %.c,$^)
 
 # Fuzz into a scratch folder, then merge what found new coverage into the
