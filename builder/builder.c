@@ -516,6 +516,28 @@ lock_folder(const char *dir)
 	return fd;
 }
 
+/*
+ * The sources may have changed since bld_open(): each build records the
+ * revision it starts from.
+ */
+static void
+refresh_revision(struct bld_ctx *ctx)
+{
+	struct bld_revision rev;
+	char msg[256];
+
+	if (bld_revision_get(ctx->srcdir, watched, &rev, msg, sizeof(msg)) !=
+	    0) {
+		log_warnx("keeping revision %s: %s", ctx->rev.id, msg);
+		return;
+	}
+	if (strcmp(rev.id, ctx->rev.id) != 0) {
+		log_warnx("the sources changed meanwhile: revision %s, not %s",
+			  rev.id, ctx->rev.id);
+		ctx->rev = rev;
+	}
+}
+
 /* Objects of a finished build: Make's, which the cache also holds. */
 static void
 prune_objects(const char *dir)
@@ -550,6 +572,7 @@ bld_build(struct bld_ctx *ctx, const struct cs_config *cfg,
 	int llvm, lock, rc = 1, dummy;
 
 	memset(r, 0, sizeof(*r));
+	refresh_revision(ctx);
 	bld_result_paths(ctx, cfg, r);
 	bld_toolchain(ctx, cfg, r->toolchain, sizeof(r->toolchain));
 	if (bld_check(ctx, cfg, msg, sizeof(msg)) != FX_EXIT_OK) {

@@ -49,7 +49,7 @@ struct bld_result {
 	char manifest[PATH_MAX];	 /* its manifest.json, when ok */
 	char log[PATH_MAX];		 /* what Make and the compilers said */
 	char digest[SHA256_HEX_LEN + 1]; /* SHA-256 of the image */
-	char revision[128];		 /* source revision id */
+	char revision[128];		 /* source revision the build used */
 	char toolchain[256];		 /* see bld_toolchain() */
 	char component[64]; /* the component that failed, when known */
 	char reason[512];   /* why it failed, one line */
@@ -71,7 +71,11 @@ struct bld_ctx *bld_open(const struct cs_space *sp,
 			 size_t msglen);
 void bld_close(struct bld_ctx *ctx);
 
-/** The source revision every build of this context records. */
+/**
+ * The source revision when the context was opened.  Each build reads it
+ * again as it starts and records the one it used in its result (a
+ * warning says when it changed).
+ */
 const char *bld_revision_id(const struct bld_ctx *ctx);
 
 /**

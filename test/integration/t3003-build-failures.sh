@@ -51,11 +51,13 @@ expect_grep "and the undefined symbol" \
 	"$T/out"
 
 # A compiler that hangs: the build stops at its limit, compilers too.
+# The sleep is marked with this script's pid: other runs may be about.
+nap="317.$$"
 mkdir -p "$T/bin"
 cat >"$T/bin/slowcc" <<SH
 #!/bin/sh
 case "\$*" in *--version*) exec gcc "\$@" ;; esac
-exec sleep 317
+exec sleep $nap
 SH
 chmod +x "$T/bin/slowcc"
 export FLEXEXPLORE_HOME="$T/slowhome"
@@ -66,7 +68,7 @@ expect_grep "the reason says it timed out" '"reason": "timed out after 2 s' \
 	"$T/out"
 check "stopped within seconds" test $(($(date +%s) - started)) -lt 20
 check "no compiler left running" \
-	sh -c "! pgrep -f '^sleep 317$' -u $(id -u) >/dev/null"
+	sh -c "! pgrep -f '^sleep $nap\$' -u $(id -u) >/dev/null"
 
 # Interrupted (Ctrl-C) while two builds run: nothing is left running.
 export FLEXEXPLORE_HOME="$T/inthome"
@@ -74,14 +76,14 @@ FLEXEXPLORE_CC="$T/bin/slowcc" "$FX_BIN" build --spec "$SPEC" --jobs 2 \
 	"$BASE" "$BASE/net=stack-protector" >"$T/int.out" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
-	[ "$(pgrep -f '^sleep 317$' -u "$(id -u)" | wc -l)" -ge 2 ] && break
+	[ "$(pgrep -f "^sleep $nap\$" -u "$(id -u)" | wc -l)" -ge 2 ] && break
 	sleep 0.1
 done
 check "both builds were compiling" \
-	test "$(pgrep -f '^sleep 317$' -u "$(id -u)" | wc -l)" -ge 2
+	test "$(pgrep -f "^sleep $nap\$" -u "$(id -u)" | wc -l)" -ge 2
 kill -INT "$pid"
 wait "$pid"
 sleep 0.5
 check "after Ctrl-C no compiler is left" \
-	sh -c "! pgrep -f '^sleep 317$' -u $(id -u) >/dev/null"
+	sh -c "! pgrep -f '^sleep $nap\$' -u $(id -u) >/dev/null"
 check "and no make" sh -c "! pgrep -f '[B]UILD=$T/inthome' >/dev/null"
