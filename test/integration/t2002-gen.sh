@@ -49,3 +49,22 @@ else
 	_report 0 "prober is not compiled again"
 fi
 check "the rebuilt image runs" timeout 20 "$T/b/image" --probe=calls
+
+# The platform's image options.
+expect_exit 2 "an image refuses an argument that is not --name=value" \
+	"$T/b/image" bogus
+expect_grep "and says which" "argument 'bogus' is not --name=value" "$T/err"
+expect_exit 2 "an unknown log level is refused" "$T/b/image" --log=loud
+expect_grep "naming the levels" "--log='loud' is not one of error, warn, info, debug" \
+	"$T/err"
+expect_exit 4 "a number option that is not a number stops the image" \
+	timeout 20 "$T/b/image" --probe=bench --count=many
+expect_grep "naming the option" "option --count='many' is not a number" \
+	"$T/err"
+check "the last of repeated options wins" timeout 20 "$T/b/image" \
+	--probe=read --probe=calls
+expect_grep "so the calls probe ran" '^calls ok$' "$T/out"
+check "--log=debug lists the compartments' memory regions" \
+	timeout 20 "$T/b/image" --log=debug
+expect_grep "with their sections" \
+	"compartment 1 'victim': code 0x[0-9a-f]+-0x[0-9a-f]+, rodata" "$T/err"
