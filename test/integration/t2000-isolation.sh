@@ -96,3 +96,8 @@ if grep -q '^forged call done' "$T/out"; then
 else
 	_report 0 "proc: victim's data was not written for the forger"
 fi
+
+# The entry's exit status is the image's, under proc as in one compartment.
+expect_exit 2 "proc: the entry's exit status is the image's" \
+	timeout 20 "$img" --probe=nonsense
+expect_exit 2 "one compartment: the same" timeout 20 "$one" --probe=nonsense
