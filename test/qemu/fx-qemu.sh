@@ -18,10 +18,10 @@
 #
 # Output: for every program one line "FX-RESULT NAME RC (SECONDS)" (RC is
 # the exit status, 128+N for signal N, "missing" when the guest never
-# reported it),
-# then "FX-TIME boot+run S" and its output under "--- NAME" headers.  The
-# script exits 0 when every program exited 0, 1 when one did not, 3 when
-# QEMU, the kernel or busybox is missing, 4 when the guest did not finish.
+# reported it), then "FX-TIME boot+run S", then each program's output
+# under a "--- NAME" header.  The script exits 0 when every program exited
+# 0, 1 when one did not, 2 on bad arguments, 3 when QEMU, the kernel,
+# busybox or cpio is missing, 4 when the guest did not finish in time.
 #
 # Environment: FX_QEMU (qemu binary), FX_KERNEL (kernel image).
 set -u
