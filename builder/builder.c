@@ -497,6 +497,7 @@ generate(struct bld_ctx *ctx, const struct cs_config *cfg,
 				  sizeof(err)) != 0 ||
 	    gen_write(img, r->dir, err, sizeof(err)) != 0) {
 		set_reason(r, "generating: %s", err);
+		gen_image_free(img);
 		return -1;
 	}
 	return 0;
