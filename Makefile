@@ -51,7 +51,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-ENGINE_SRCS := util/log.c util/util.c
+ENGINE_SRCS := util/log.c util/util.c util/yaml.c
 MAIN_SRCS := cli/main.c
 UNIT_TESTS :=
 BENCHES :=

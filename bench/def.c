@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "../util/util.h"
+#include "../util/yaml.h"
 #include "internal.h"
 
 struct loader {
@@ -49,32 +50,10 @@ struct loader {
 static int
 node_line(struct fy_node *node)
 {
-	struct fy_token *tok = NULL;
-	void *iter = NULL;
+	int line, column;
 
-	while (node != NULL && tok == NULL) {
-		switch (fy_node_get_type(node)) {
-		case FYNT_SCALAR:
-			tok = fy_node_get_scalar_token(node);
-			node = NULL;
-			break;
-		case FYNT_SEQUENCE:
-			iter = NULL;
-			node = fy_node_sequence_iterate(node, &iter);
-			break;
-		case FYNT_MAPPING: {
-			struct fy_node_pair *pair;
-
-			iter = NULL;
-			pair = fy_node_mapping_iterate(node, &iter);
-			node = pair != NULL ? fy_node_pair_key(pair) : NULL;
-			break;
-		}
-		}
-	}
-	if (tok != NULL && fy_token_start_mark(tok) != NULL)
-		return fy_token_start_mark(tok)->line + 1;
-	return 0;
+	yaml_place(node, &line, &column);
+	return line;
 }
 
 static int fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
@@ -94,20 +73,12 @@ fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
 	return -1;
 }
 
-static const char *
-scalar(struct fy_node *node)
-{
-	if (node == NULL || fy_node_get_type(node) != FYNT_SCALAR)
-		return NULL;
-	return fy_node_get_scalar0(node);
-}
-
 /* Copy a scalar into a fixed buffer, refusing what does not fit. */
 static int
 get_str(struct loader *ld, struct fy_node *node, const char *what, char *dst,
 	size_t len)
 {
-	const char *s = scalar(node);
+	const char *s = yaml_scalar(node);
 
 	if (s == NULL || *s == '\0')
 		return fail(ld, node, "expected %s (a string)", what);
@@ -124,7 +95,7 @@ get_ulong(struct loader *ld, struct fy_node *node, const char *what,
 {
 	unsigned long long v;
 
-	if (fx_parse_u64(scalar(node), &v) != 0 || v == 0)
+	if (fx_parse_u64(yaml_scalar(node), &v) != 0 || v == 0)
 		return fail(ld, node, "expected %s (a positive integer)", what);
 	*out = (unsigned long)v;
 	return 0;
@@ -149,7 +120,7 @@ static int
 pick(struct loader *ld, struct fy_node *node, const char *what,
      const char *const *choices, int *out)
 {
-	const char *s = scalar(node);
+	const char *s = yaml_scalar(node);
 	char list[128] = "";
 
 	for (int i = 0; choices[i] != NULL; i++) {
@@ -173,7 +144,7 @@ load_args(struct loader *ld, struct fy_node *list)
 	if (expect_type(ld, list, FYNT_SEQUENCE, "'args'") != 0)
 		return -1;
 	while ((item = fy_node_sequence_iterate(list, &iter)) != NULL) {
-		const char *s = scalar(item);
+		const char *s = yaml_scalar(item);
 
 		if (s == NULL)
 			return fail(ld, item,
@@ -223,7 +194,7 @@ load_driver(struct loader *ld, struct fy_node *map, int is_client)
 	while ((pair = fy_node_mapping_iterate(map, &iter)) != NULL) {
 		struct fy_node *key = fy_node_pair_key(pair);
 		struct fy_node *val = fy_node_pair_value(pair);
-		const char *k = scalar(key);
+		const char *k = yaml_scalar(key);
 		int rc;
 
 		if (k == NULL)
@@ -272,7 +243,7 @@ load_check(struct loader *ld, struct fy_node *map)
 	while ((pair = fy_node_mapping_iterate(map, &iter)) != NULL) {
 		struct fy_node *key = fy_node_pair_key(pair);
 		struct fy_node *val = fy_node_pair_value(pair);
-		const char *k = scalar(key);
+		const char *k = yaml_scalar(key);
 		int rc;
 
 		if (k != NULL && strcmp(k, "get") == 0)
@@ -282,7 +253,7 @@ load_check(struct loader *ld, struct fy_node *map)
 			rc = get_str(ld, val, "'file' (a content file)",
 				     def->check_file, sizeof(def->check_file));
 		else if (k != NULL && strcmp(k, "set-get") == 0) {
-			const char *s = scalar(val);
+			const char *s = yaml_scalar(val);
 
 			def->check_setget = s != NULL && strcmp(s, "true") == 0;
 			rc = s != NULL && (def->check_setget ||
@@ -419,7 +390,7 @@ load_root(struct loader *ld, struct fy_node *root)
 	while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL) {
 		struct fy_node *key = fy_node_pair_key(pair);
 		struct fy_node *val = fy_node_pair_value(pair);
-		const char *k = scalar(key);
+		const char *k = yaml_scalar(key);
 		int rc;
 
 		if (k == NULL)
@@ -458,40 +429,13 @@ load_root(struct loader *ld, struct fy_node *root)
 	return check_complete(ld, root, driver);
 }
 
-/* Keep libfyaml's first complaint ("NAME:LINE:COL: error: MSG"). */
-static void
-diag_capture(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-	struct loader *ld = user;
-	const char *p;
-	char text[384];
-	int line = 0, col = 0;
-
-	(void)diag;
-	if (ld->err[0] != '\0' || len == 0)
-		return;
-	snprintf(text, sizeof(text), "%.*s", (int)len, buf);
-	text[strcspn(text, "\n")] = '\0';
-	if ((p = strstr(text, ": error: ")) == NULL)
-		return;
-	/* The place is ":LINE:COL" just before the message. */
-	for (const char *q = p - 1; q > text; q--) {
-		if (*q == ':' && sscanf(q, ":%d:%d", &line, &col) == 2)
-			break;
-	}
-	snprintf(ld->err, ld->errlen, "%s:%d: not valid YAML: %s", ld->name,
-		 line, p + strlen(": error: "));
-}
-
 int
 bdef_load_string(const char *text, const char *name, struct bench_def *def,
 		 char *err, size_t errlen)
 {
 	struct loader ld = {def, name, err, errlen};
-	struct fy_diag_cfg dcfg;
-	struct fy_parse_cfg pcfg = {0};
+	struct yaml_error yerr;
 	struct fy_document *doc;
-	struct fy_diag *diag;
 	int rc;
 
 	memset(def, 0, sizeof(*def));
@@ -499,44 +443,17 @@ bdef_load_string(const char *text, const char *name, struct bench_def *def,
 	snprintf(def->ready_path, sizeof(def->ready_path), "/");
 	err[0] = '\0';
 
-	/* libfyaml 0.7 can loop on a malformed directive: refuse them. */
-	for (const char *p = text; *p != '\0'; p++)
-		if ((p == text || p[-1] == '\n') && *p == '%') {
-			int line = 1;
-
-			for (const char *q = text; q < p; q++)
-				line += *q == '\n';
-			snprintf(err, errlen,
-				 "%s:%d: YAML directives are not supported",
-				 name, line);
-			return -1;
-		}
-
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = diag_capture;
-	dcfg.user = &ld;
-	dcfg.colorize = false;
-	dcfg.show_position = true;
-	if ((diag = fy_diag_create(&dcfg)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		return -1;
-	}
-	pcfg.flags = FYPCF_QUIET;
-	pcfg.diag = diag;
-	doc = fy_document_build_from_string(&pcfg, text, FY_NT);
-	if (doc == NULL) {
-		if (err[0] == '\0')
-			snprintf(err, errlen,
-				 "%s:1: empty file: expected a benchmark "
-				 "definition",
-				 name);
+	if ((doc = yaml_parse(text, &yerr)) == NULL) {
+		snprintf(err, errlen, "%s:%d: %s%s", name,
+			 yerr.line > 0 ? yerr.line : 1, yerr.msg,
+			 strcmp(yerr.msg, "empty file") == 0
+				 ? ": expected a benchmark definition"
+				 : "");
 		rc = -1;
 	} else {
 		rc = load_root(&ld, fy_document_root(doc));
 		fy_document_destroy(doc);
 	}
-	fy_diag_unref(diag);
 	if (rc != 0)
 		bdef_free(def);
 	return rc;

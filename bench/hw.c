@@ -229,31 +229,10 @@ bench_host_can_run(const struct bench_host *host, const char *mech)
 	return 0;
 }
 
-void
-bench_json_str(struct strbuf *sb, const char *s)
-{
-	sb_addc(sb, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			sb_addf(sb, "\\%c", c);
-		else if (c == '\n')
-			sb_adds(sb, "\\n");
-		else if (c == '\t')
-			sb_adds(sb, "\\t");
-		else if (c < 0x20)
-			sb_addf(sb, "\\u%04x", c);
-		else
-			sb_addc(sb, (char)c);
-	}
-	sb_addc(sb, '"');
-}
-
 static void
 json_key(struct strbuf *sb, const char *key)
 {
-	bench_json_str(sb, key);
+	sb_add_json_string(sb, key);
 	sb_addc(sb, ':');
 }
 
@@ -270,11 +249,11 @@ bench_host_json(const struct bench_host *h, struct strbuf *sb)
 	};
 
 	sb_adds(sb, "{\"id\":");
-	bench_json_str(sb, h->id);
+	sb_add_json_string(sb, h->id);
 	sb_adds(sb, ",\"cpu\":{\"vendor\":");
-	bench_json_str(sb, h->cpu_vendor);
+	sb_add_json_string(sb, h->cpu_vendor);
 	sb_adds(sb, ",\"model\":");
-	bench_json_str(sb, h->cpu_model);
+	sb_add_json_string(sb, h->cpu_model);
 	sb_addf(sb,
 		",\"family\":%d,\"model_number\":%d,\"stepping\":%d,"
 		"\"packages\":%d,\"cores\":%d,\"pus\":%d}",
@@ -296,11 +275,11 @@ bench_host_json(const struct bench_host *h, struct strbuf *sb)
 			i ? "," : "", h->caches[i].level, h->caches[i].type,
 			h->caches[i].size, h->caches[i].count);
 	sb_adds(sb, "],\"kernel\":{\"os\":");
-	bench_json_str(sb, h->os);
+	sb_add_json_string(sb, h->os);
 	sb_adds(sb, ",\"release\":");
-	bench_json_str(sb, h->kernel);
+	sb_add_json_string(sb, h->kernel);
 	sb_adds(sb, ",\"arch\":");
-	bench_json_str(sb, h->arch);
+	sb_add_json_string(sb, h->arch);
 	sb_adds(sb, "},\"features\":{");
 	for (size_t i = 0; i < FX_ARRAY_LEN(feats); i++) {
 		json_key(sb, feats[i].name);
@@ -312,7 +291,7 @@ bench_host_json(const struct bench_host *h, struct strbuf *sb)
 		if (!bench_host_can_run(h, bench_mechanisms[i]))
 			continue;
 		sb_adds(sb, n++ ? "," : "");
-		bench_json_str(sb, bench_mechanisms[i]);
+		sb_add_json_string(sb, bench_mechanisms[i]);
 	}
 	sb_adds(sb, "]}");
 }

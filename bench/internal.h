@@ -10,11 +10,6 @@
 
 #include "bench.h"
 
-/* ---- JSON output ------------------------------------------------------ */
-
-/** Append @s as a quoted, escaped JSON string. */
-void bench_json_str(struct strbuf *sb, const char *s);
-
 /* ---- Benchmark definitions (os/apps/APP/bench.yaml) ------------------- */
 
 #define BDEF_MAX_ARGS 32

@@ -869,27 +869,27 @@ void
 bench_result_json(const struct bench_result *r, struct strbuf *sb)
 {
 	sb_adds(sb, "{\"status\":");
-	bench_json_str(sb, bench_status_name(r->status));
+	sb_add_json_string(sb, bench_status_name(r->status));
 	sb_adds(sb, ",\"reason\":");
-	bench_json_str(sb, r->reason);
+	sb_add_json_string(sb, r->reason);
 	sb_adds(sb, ",\"host\":");
-	bench_json_str(sb, r->host_id);
+	sb_add_json_string(sb, r->host_id);
 	sb_adds(sb, ",\"image_cpus\":");
-	bench_json_str(sb, r->image_cpus);
+	sb_add_json_string(sb, r->image_cpus);
 	sb_adds(sb, ",\"load_cpus\":");
-	bench_json_str(sb, r->load_cpus);
+	sb_add_json_string(sb, r->load_cpus);
 	sb_addf(sb, ",\"runs\":%d,\"stop\":", r->reps);
-	bench_json_str(sb, r->stop_reason);
+	sb_add_json_string(sb, r->stop_reason);
 	sb_adds(sb, ",\"decided\":");
-	bench_json_str(sb, r->nmetrics ? r->metrics[r->decided].name : "");
+	sb_add_json_string(sb, r->nmetrics ? r->metrics[r->decided].name : "");
 	sb_adds(sb, ",\"metrics\":[");
 	for (int i = 0; i < r->nmetrics; i++) {
 		const struct bench_metric_result *m = &r->metrics[i];
 
 		sb_adds(sb, i ? ",{\"name\":" : "{\"name\":");
-		bench_json_str(sb, m->name);
+		sb_add_json_string(sb, m->name);
 		sb_adds(sb, ",\"unit\":");
-		bench_json_str(sb, m->unit);
+		sb_add_json_string(sb, m->unit);
 		sb_addf(sb, ",\"better\":\"%s\",\"samples\":[",
 			m->higher_is_better ? "higher" : "lower");
 		for (int j = 0; j < m->nsamples; j++)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../util/log.h"
+#include "../util/yaml.h"
 #include "internal.h"
 
 /* Mechanisms the engine knows, weakest first. */
@@ -37,44 +38,6 @@ struct loader {
 	int section; /* the top-level key being loaded, or -1 */
 };
 
-/* Line and column (1-based) of a node, or of its first scalar inside. */
-static void
-node_place(struct fy_node *node, int *line, int *column)
-{
-	struct fy_token *tok = NULL;
-	void *iter = NULL;
-
-	*line = *column = 0;
-	while (node != NULL && tok == NULL) {
-		switch (fy_node_get_type(node)) {
-		case FYNT_SCALAR:
-			tok = fy_node_get_scalar_token(node);
-			node = NULL;
-			break;
-		case FYNT_SEQUENCE:
-			iter = NULL;
-			node = fy_node_sequence_iterate(node, &iter);
-			break;
-		case FYNT_MAPPING: {
-			struct fy_node_pair *pair;
-
-			iter = NULL;
-			pair = fy_node_mapping_iterate(node, &iter);
-			node = pair != NULL ? fy_node_pair_key(pair) : NULL;
-			break;
-		}
-		}
-	}
-	if (tok != NULL) {
-		const struct fy_mark *m = fy_token_start_mark(tok);
-
-		if (m != NULL) {
-			*line = m->line + 1;
-			*column = m->column + 1;
-		}
-	}
-}
-
 static int fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -83,34 +46,11 @@ fail(struct loader *ld, struct fy_node *at, const char *fmt, ...)
 {
 	va_list ap;
 
-	node_place(at, &ld->err->line, &ld->err->column);
+	yaml_place(at, &ld->err->line, &ld->err->column);
 	va_start(ap, fmt);
 	vsnprintf(ld->err->msg, sizeof(ld->err->msg), fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static const char *
-node_type_name(struct fy_node *node)
-{
-	switch (fy_node_get_type(node)) {
-	case FYNT_SCALAR:
-		return "a scalar";
-	case FYNT_SEQUENCE:
-		return "a list";
-	case FYNT_MAPPING:
-		return "a mapping";
-	}
-	return "something else";
-}
-
-/* A scalar as a NUL-terminated string, or NULL when @node is no scalar. */
-static const char *
-scalar(struct fy_node *node)
-{
-	if (node == NULL || fy_node_get_type(node) != FYNT_SCALAR)
-		return NULL;
-	return fy_node_get_scalar0(node);
 }
 
 static int
@@ -132,11 +72,11 @@ static int
 get_name(struct loader *ld, struct fy_node *node, const char *what,
 	 const char **out)
 {
-	const char *s = scalar(node);
+	const char *s = yaml_scalar(node);
 
 	if (s == NULL)
 		return fail(ld, node, "expected %s name, found %s", what,
-			    node_type_name(node));
+			    yaml_type_name(node));
 	if (!valid_name(s))
 		return fail(ld, node,
 			    "'%s' is not a valid %s name: expected 1 to 63 "
@@ -150,12 +90,12 @@ static int
 get_number(struct loader *ld, struct fy_node *node, const char *what,
 	   double *out)
 {
-	const char *s = scalar(node);
+	const char *s = yaml_scalar(node);
 	char *end;
 
 	if (s == NULL)
 		return fail(ld, node, "expected a number for %s, found %s",
-			    what, node_type_name(node));
+			    what, yaml_type_name(node));
 	errno = 0;
 	*out = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(*out))
@@ -180,7 +120,7 @@ expect_type(struct loader *ld, struct fy_node *node, enum fy_node_type type,
 		return fail(ld, node, "expected %s for '%s', found nothing",
 			    names[type], key);
 	return fail(ld, node, "expected %s for '%s', found %s", names[type],
-		    key, node_type_name(node));
+		    key, yaml_type_name(node));
 }
 
 static int
@@ -340,7 +280,7 @@ option_components(struct loader *ld, struct fy_node *node, int o)
 	struct cs_space *sp = ld->sp;
 	struct fy_node *item;
 	void *iter = NULL;
-	const char *s = scalar(node);
+	const char *s = yaml_scalar(node);
 
 	if (s != NULL) {
 		if (strcmp(s, "all") != 0)
@@ -381,7 +321,7 @@ load_option(struct loader *ld, struct fy_node *map)
 	while ((pair = fy_node_mapping_iterate(map, &iter)) != NULL) {
 		struct fy_node *key = fy_node_pair_key(pair);
 		struct fy_node *val = fy_node_pair_value(pair);
-		const char *k_name = scalar(key);
+		const char *k_name = yaml_scalar(key);
 
 		if (k_name != NULL && strcmp(k_name, "name") == 0) {
 			name_node = val;
@@ -520,7 +460,7 @@ load_weights(struct loader *ld, struct fy_node *map)
 		return -1;
 	while ((pair = fy_node_mapping_iterate(map, &iter)) != NULL) {
 		struct fy_node *key = fy_node_pair_key(pair);
-		const char *k = scalar(key);
+		const char *k = yaml_scalar(key);
 		int rc;
 
 		if (k != NULL && strcmp(k, "mechanisms") == 0)
@@ -550,7 +490,7 @@ load_build(struct loader *ld, struct fy_node *map)
 		return -1;
 	while ((pair = fy_node_mapping_iterate(map, &iter)) != NULL) {
 		struct fy_node *key = fy_node_pair_key(pair);
-		const char *k = scalar(key), *app;
+		const char *k = yaml_scalar(key), *app;
 
 		if (k == NULL || strcmp(k, "app") != 0)
 			return fail(ld, key,
@@ -637,7 +577,7 @@ load_root(struct loader *ld, struct fy_node *root)
 	/* Collect the values first: components must be known before use. */
 	while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL) {
 		struct fy_node *key = fy_node_pair_key(pair);
-		const char *k = scalar(key);
+		const char *k = yaml_scalar(key);
 		int i;
 
 		for (i = 0; i < KEY_COUNT; i++)
@@ -659,7 +599,7 @@ load_root(struct loader *ld, struct fy_node *root)
 	if (load_sections(ld, root, val) == 0)
 		return 0;
 	if (ld->err->line == 0 && ld->section >= 0)
-		node_place(keys[ld->section], &ld->err->line, &ld->err->column);
+		yaml_place(keys[ld->section], &ld->err->line, &ld->err->column);
 	return -1;
 }
 
@@ -772,134 +712,38 @@ cs_hash_name(const char *name, char out[CS_HASH_LEN + 1])
 	hash_bytes(name, strlen(name), out);
 }
 
-/*
- * libfyaml reports syntax errors as text ("<input>:LINE:COL: error: MSG");
- * the first one is kept, with its place, and nothing reaches the terminal.
- */
-static void
-diag_capture(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-	struct cs_error *err = user;
-	char text[512];
-	const char *p, *colon;
-	int line, column;
-
-	(void)diag;
-	if (err->msg[0] != '\0' || len == 0)
-		return;
-	snprintf(text, sizeof(text), "%.*s", (int)len, buf);
-	text[strcspn(text, "\n")] = '\0';
-	if ((p = strstr(text, ": error: ")) == NULL)
-		return;
-
-	/* Walk back over ":LINE:COL" to the place. */
-	colon = p;
-	while (colon > text && colon[-1] != ':')
-		colon--;
-	if (colon == text)
-		return;
-	colon--;
-	while (colon > text && colon[-1] != ':')
-		colon--;
-	if (colon == text || sscanf(colon, "%d:%d", &line, &column) != 2)
-		return;
-	err->line = line;
-	err->column = column;
-	snprintf(err->msg, sizeof(err->msg), "not valid YAML: %s",
-		 p + strlen(": error: "));
-}
-
-static void
-syntax_error(struct cs_error *err)
-{
-	if (err->msg[0] != '\0')
-		return;
-	/* No document and no complaint: there was nothing in it. */
-	snprintf(err->msg, sizeof(err->msg),
-		 "empty file: expected a mapping with 'name' and "
-		 "'components'");
-}
-
-/*
- * Space files have no use for YAML directives, and libfyaml 0.7 can loop
- * forever on a malformed one (found by fuzzing), so they are refused
- * before parsing.  Returns the 1-based line of the first, or 0.
- */
-static int
-find_directive(const char *text)
-{
-	const unsigned char *p = (const unsigned char *)text;
-	int line = 1;
-
-	for (size_t i = 0; p[i] != '\0'; i++) {
-		/* YAML breaks lines at CR, LF, NEL, LS and PS alike. */
-		int after_break =
-			i == 0 || p[i - 1] == '\n' || p[i - 1] == '\r' ||
-			(i >= 2 && p[i - 2] == 0xc2 && p[i - 1] == 0x85) ||
-			(i >= 3 && p[i - 3] == 0xe2 && p[i - 2] == 0x80 &&
-			 (p[i - 1] == 0xa8 || p[i - 1] == 0xa9));
-
-		if (after_break && p[i] == '%')
-			return line;
-		if (p[i] == '\n' || (p[i] == '\r' && p[i + 1] != '\n'))
-			line++;
-	}
-	return 0;
-}
-
 struct cs_space *
 cs_load_string(const char *text, const char *name, struct cs_error *err)
 {
 	struct cs_space *sp = xcalloc(1, sizeof(*sp));
 	struct loader ld = {.sp = sp, .err = err, .section = -1};
-	struct fy_diag_cfg dcfg;
-	struct fy_parse_cfg pcfg = {0};
+	struct yaml_error yerr;
 	struct fy_document *doc;
-	struct fy_diag *diag;
+	int rc;
 
 	memset(err, 0, sizeof(*err));
 	snprintf(err->file, sizeof(err->file), "%s", name);
 	sp->path = xstrdup(name);
 	hash_bytes(text, strlen(text), sp->digest);
-	if ((err->line = find_directive(text)) != 0) {
-		err->column = 1;
-		snprintf(err->msg, sizeof(err->msg),
-			 "YAML directives ('%%...') are not supported in "
-			 "space files");
-		cs_free(sp);
-		return NULL;
-	}
 
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = diag_capture;
-	dcfg.user = err;
-	dcfg.colorize = false;
-	dcfg.show_position = true;
-	diag = fy_diag_create(&dcfg);
-	if (diag == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
+	if ((doc = yaml_parse(text, &yerr)) == NULL) {
+		err->line = yerr.line;
+		err->column = yerr.column;
+		if (strcmp(yerr.msg, "empty file") == 0)
+			snprintf(err->msg, sizeof(err->msg),
+				 "empty file: expected a mapping with 'name' "
+				 "and 'components'");
+		else
+			snprintf(err->msg, sizeof(err->msg), "%s", yerr.msg);
 		cs_free(sp);
 		return NULL;
 	}
-	pcfg.flags = FYPCF_QUIET;
-	pcfg.diag = diag;
-
-	doc = fy_document_build_from_string(&pcfg, text, FY_NT);
-	if (doc == NULL) {
-		syntax_error(err);
-		fy_diag_unref(diag);
-		cs_free(sp);
-		return NULL;
-	}
-	if (load_root(&ld, fy_document_root(doc)) != 0) {
-		fy_document_destroy(doc);
-		fy_diag_unref(diag);
-		cs_free(sp);
-		return NULL;
-	}
+	rc = load_root(&ld, fy_document_root(doc));
 	fy_document_destroy(doc);
-	fy_diag_unref(diag);
+	if (rc != 0) {
+		cs_free(sp);
+		return NULL;
+	}
 	return sp;
 }
 

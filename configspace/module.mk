@@ -12,7 +12,7 @@ bench-configspace: flexexplore
 FUZZERS += space
 
 build/fuzz/space: configspace/fuzz_space.c configspace/load.c \
-		configspace/space.c util/util.c util/log.c
+		configspace/space.c util/util.c util/log.c util/yaml.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(shell pkg-config --libs libfyaml)
