@@ -329,7 +329,8 @@ evaluate(struct engine *e, const struct cs_config *cfg, enum db_kind kind,
 	if (n == 0) {
 		d.kind = kind == DB_VERIFIED ? DB_VERIFIED : DB_FAILED;
 		d.reason = reason;
-		e->failed++;
+		if (kind == DB_EVALUATED)
+			e->failed++;
 		out = SR_NONE;
 		log_warnx("'%s' failed: %s", name, reason);
 	} else {
