@@ -222,6 +222,17 @@ measure_round(struct engine *e, const struct db_mkey *key,
 	int rc = e->ev->evaluate(e->ev, cfg, &res);
 
 	e->eval_seconds += fx_now() - t0;
+
+	/*
+	 * Interrupted while it ran: whatever the evaluation says is not a
+	 * result (a build or benchmark cut short), so nothing is stored.
+	 */
+	if (stop_signal) {
+		e->stop_code = 128 + stop_signal;
+		snprintf(e->stop_reason, sizeof(e->stop_reason),
+			 "stopped by signal %d", (int)stop_signal);
+		return -1;
+	}
 	if (rc != 0) {
 		e->stop_code = rc;
 		snprintf(e->stop_reason, sizeof(e->stop_reason),
