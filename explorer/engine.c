@@ -310,6 +310,7 @@ evaluate(struct engine *e, const struct cs_config *cfg, enum db_kind kind,
 		e->stop_code = FX_EXIT_ENV;
 		snprintf(e->stop_reason, sizeof(e->stop_reason),
 			 "database error");
+		free(vals);
 		free(name);
 		return SR_STOP;
 	}
@@ -1053,8 +1054,10 @@ baseline(struct engine *e, double budget_num, int percent)
 	key.toolchain = e->ex.toolchain;
 	key.host_id = e->ex.host_id;
 	key.metric = e->ex.metric;
-	if (key.config_id < 0 || db_find_samples(e->db, &key, &vals, &n) != 0)
+	if (key.config_id < 0 || db_find_samples(e->db, &key, &vals, &n) != 0) {
+		free(vals);
 		return FX_EXIT_ENV;
+	}
 	if (n == 0) {
 		int rc = measure_round(e, &key, &bottom, &vals, &n, reason,
 				       sizeof(reason));
@@ -1067,13 +1070,17 @@ baseline(struct engine *e, double budget_num, int percent)
 						.kind = DB_FAILED,
 						.pass = -1,
 						.reason = reason};
+			free(vals);
 			log_errx("cannot measure the baseline (one "
 				 "compartment, no hardening): %s",
 				 reason);
 			db_add_decision(e->db, e->ex.id, &d);
 			db_exploration_set_status(e->db, e->ex.id, "failed",
 						  "the baseline failed");
-			return FX_EXIT_ENV;
+			/* Recorded results without it are bad input. */
+			return strcmp(e->ev->kind, "replay") == 0
+				       ? FX_EXIT_USAGE
+				       : FX_EXIT_ENV;
 		}
 		e->fresh_id = key.config_id;
 	}

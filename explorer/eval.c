@@ -180,8 +180,14 @@ row_name(const struct cs_space *sp, const char *path, int line,
 		return 0;
 	sb_addc(name, '/');
 	for (const char *p = hardened; *p != '\0';) {
-		size_t len = strcspn(p, ",");
-		char *item = xstrndup(p, len);
+		size_t len, skip = strspn(p, " \t");
+		char *item;
+
+		p += skip;
+		len = strcspn(p, ",");
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		item = xstrndup(p, len);
 
 		if (p != hardened)
 			sb_addc(name, ',');
@@ -199,7 +205,7 @@ row_name(const struct cs_space *sp, const char *path, int line,
 			return -1;
 		}
 		free(item);
-		p += len;
+		p += strcspn(p, ",");
 		if (*p == ',')
 			p++;
 	}
@@ -297,6 +303,12 @@ replay_rows(const struct cs_space *sp, struct replay *r, char *text, int ccomp,
 		r->rows[r->n].value = v;
 		r->rows[r->n].line = lineno;
 		r->n++;
+	}
+	if (r->n == 0) {
+		log_errx("%s:%d: no rows; expected one configuration per line "
+			 "after the header",
+			 r->path, lineno);
+		return -1;
 	}
 	qsort(r->rows, r->n, sizeof(*r->rows), cmp_row);
 	for (int i = 1; i < r->n; i++)

@@ -61,7 +61,16 @@ expect_grep "names file, line and column" "nan.csv:4: column 'get_mean'" \
 	"$T/err"
 expect_exit 2 "a replay file that is not there" replay "$T/none.csv" \
 	--budget 80%
+head -n 1 "$csv" >"$T/empty.csv"
+expect_exit 2 "a replay file with no rows" replay "$T/empty.csv" --budget 80%
+expect_grep "says so" "empty.csv:1: no rows" "$T/err"
 expect_eq "none of this touched the database" "$good" "$(state)"
+sed '2d' "$csv" >"$T/nobase.csv"
+expect_exit 2 "a replay file without the baseline" \
+	replay "$T/nobase.csv" --budget 80% --db "$T/nobase.db"
+expect_grep "says which" "cannot measure the baseline .*no row" "$T/err"
+expect_eq "that exploration is marked failed" failed \
+	"$(sqlite3 "$T/nobase.db" "SELECT status FROM explorations")"
 
 # A database written by a newer flexexplore.
 cp "$db" "$T/newer.db"
