@@ -87,6 +87,19 @@ echo "not a database, only text, long enough to be read as a header" \
 expect_exit 2 "a file that is not a database" replay "$csv" --budget 80% \
 	--db "$T/text.db"
 
+# A database another writer holds longer than the busy timeout.
+good=$(state)
+{ echo "BEGIN IMMEDIATE; INSERT INTO revisions (revision, first_seen)
+	VALUES ('held', 'now');"; sleep 7; echo "ROLLBACK;"; } |
+	sqlite3 "$db" &
+holder=$!
+sleep 1
+expect_exit 3 "a database held by another writer" replay "$csv" \
+	--budget 700000
+expect_grep "says it is locked" "database is locked" "$T/err"
+wait "$holder"
+expect_eq "and nothing changed" "$good" "$(state)"
+
 # An exploration held by another engine.
 slow() {
 	"$FX_BIN" --app sim --spec "$space" --simulate seed=3,delay=0.3 \
