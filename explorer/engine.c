@@ -562,7 +562,16 @@ verify_one(const struct cs_config *c, void *arg)
 	snprintf(why, sizeof(why), "inferred to %s from '%s'",
 		 w->want_pass ? "meet the budget" : "miss the budget", from);
 	free(from);
-	out = evaluate(e, c, DB_VERIFIED, why, &st);
+	if (p != NULL) {
+		/* Verified by an earlier run of this exploration. */
+		memset(&st, 0, sizeof(st));
+		st.median = st.ci_low = st.ci_high = p->value;
+		out = p->pass < 0 ? SR_NONE : p->pass ? SR_PASS : SR_MISS;
+		if (out != SR_NONE)
+			add_measured(e, c, &st, 1);
+	} else {
+		out = evaluate(e, c, DB_VERIFIED, why, &st);
+	}
 	if (out == SR_STOP)
 		return 1;
 	w->left--;
