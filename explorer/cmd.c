@@ -257,18 +257,34 @@ struct status_ctx {
 };
 
 static const char *
-live_status(struct db *db, const struct db_exploration *e, char *buf,
-	    size_t len)
+live_status(struct db *db, const struct db_exploration *e)
 {
-	int locked = db_exploration_locked(db, e->id);
+	if (strcmp(e->status, "running") != 0)
+		return e->status;
+	return db_exploration_locked(db, e->id) ? "running" : "interrupted";
+}
 
-	if (strcmp(e->status, "running") == 0 && locked)
-		snprintf(buf, len, "running (pid %lld)", (long long)e->pid);
-	else if (strcmp(e->status, "running") == 0)
-		snprintf(buf, len, "interrupted");
-	else
-		snprintf(buf, len, "%s", e->status);
-	return buf;
+/* The latest decision: what a running exploration is at. */
+static void
+show_last_decision(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db_sqlite(db),
+			       "SELECT d.seq, d.kind, c.name, d.created FROM "
+			       "decisions d JOIN configurations c ON c.id = "
+			       "d.config_id WHERE d.exploration_id = ? ORDER "
+			       "BY d.seq DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		printf("last decision #%lld at %s: %s '%s'\n",
+		       (long long)sqlite3_column_int64(st, 0),
+		       (const char *)sqlite3_column_text(st, 3),
+		       (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
 }
 
 static int
@@ -276,26 +292,31 @@ show_exploration(const struct db_exploration *e, void *arg)
 {
 	struct status_ctx *s = arg;
 	int64_t counts[DB_VERIFIED + 1];
-	char st[64];
+	const char *status;
+	char pid[24];
 
 	if (s->only > 0 && e->id != s->only)
 		return 0;
 	if (db_decision_counts(s->db, e->id, counts) != 0)
 		return 1;
 	if (s->shown++ == 0)
-		printf("%4s  %-18s  %-12s  %-8s  %-10s  %-10s  %9s  %8s  %s\n",
-		       "id", "status", "app", "budget", "metric", "strategy",
-		       "evaluated", "inferred", "started");
-	printf("%4lld  %-18s  %-12s  %-8s  %-10s  %-10s  %9lld  %8lld  %s\n",
-	       (long long)e->id, live_status(s->db, e, st, sizeof(st)), e->app,
-	       e->budget, e->metric, e->strategy,
-	       (long long)counts[DB_EVALUATED],
-	       (long long)(counts[DB_INFERRED_PASS] + counts[DB_INFERRED_MISS]),
-	       e->started);
+		printf("%3s  %-11s %7s  %-12s %-8s %-9s %-10s %9s\n", "id",
+		       "status", "pid", "app", "budget", "metric", "strategy",
+		       "evaluated");
+	status = live_status(s->db, e);
+	if (strcmp(status, "running") == 0)
+		snprintf(pid, sizeof(pid), "%lld", (long long)e->pid);
+	else
+		snprintf(pid, sizeof(pid), "-");
+	printf("%3lld  %-11s %7s  %-12.12s %-8.8s %-9.9s %-10s %9lld\n",
+	       (long long)e->id, status, pid, e->app, e->budget, e->metric,
+	       e->strategy, (long long)counts[DB_EVALUATED]);
 	if (s->only > 0) {
-		printf("\nspace size %.0f; baseline %s; budget %s",
-		       e->space_size, e->has_baseline ? "measured" : "pending",
-		       e->budget);
+		printf("\nstarted %s%s%s\n", e->started,
+		       e->finished ? ", finished " : "",
+		       e->finished ? e->finished : "");
+		printf("space size %.0f; baseline %s; budget %s", e->space_size,
+		       e->has_baseline ? "measured" : "pending", e->budget);
 		if (e->has_budget_value)
 			printf(" = %g (baseline %g)", e->budget_value,
 			       e->baseline);
@@ -309,6 +330,7 @@ show_exploration(const struct db_exploration *e, void *arg)
 		       (long long)counts[DB_UNCERTAIN],
 		       (long long)counts[DB_SKIPPED],
 		       (long long)counts[DB_VERIFIED]);
+		show_last_decision(s->db, e->id);
 		if (e->message != NULL)
 			printf("%s\n", e->message);
 		if (e->log_path != NULL)

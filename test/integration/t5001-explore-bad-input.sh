@@ -118,7 +118,7 @@ expect_exit 3 "a second engine on the same exploration" slow
 expect_grep "names the process holding it" \
 	"is being run by process $slow_pid" "$T/err"
 expect_exit 0 "status shows it running" "$FX_BIN" status --db "$db"
-expect_grep "as running" "running \(pid $slow_pid\)" "$T/out"
+expect_grep "as running" "running +$slow_pid " "$T/out"
 expect_exit 0 "another exploration meanwhile is fine" replay "$csv" \
 	--budget 600000
 kill "$slow_pid"

@@ -24,7 +24,7 @@ kill -0 "$pid" 2>/dev/null
 _report $? "which runs"
 sleep 0.5
 expect_exit 0 "status" "$FX_BIN" status
-expect_grep "shows it running" "running \(pid $pid\)" "$T/out"
+expect_grep "shows it running" "running +$pid " "$T/out"
 expect_exit 0 "stop" "$FX_BIN" stop
 expect_grep "ends it" "exploration 1 stopped" "$T/out"
 # Gone (it may still be tearing down after its lock is released), or a
