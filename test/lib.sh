@@ -71,3 +71,16 @@ expect_eq() {
 	[ "$rc" -eq 0 ] || echo "#   expected '$2', got '$3'"
 	return 0
 }
+
+# app_space APP: the options that name the richest space of a bundled
+# application: its full space when it has one (every hardening option),
+# else its default space.  For tests that build configurations the small
+# default space does not have.
+app_space() {
+	local full="$FX_ROOT/os/apps/$1/space-full.yaml"
+	if [ -f "$full" ]; then
+		echo --spec "$full"
+	else
+		echo --app "$1"
+	fi
+}

@@ -8,7 +8,7 @@ trap 'stop_server; rm -rf "$T"' EXIT
 
 # build_app APP CONFIG DIR: generate and build; passes when DIR/image runs.
 build_app() {
-	check "build $2" "$FX_BIN" gen --app "$1" "$2" -o "$3" --make
+	check "build $2" "$FX_BIN" gen $(app_space "$1") "$2" -o "$3" --make
 }
 
 # start_server IMAGE [OPTIONS...]: sets PORT, SERVER_PID; 1 when no ready.

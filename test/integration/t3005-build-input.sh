@@ -37,9 +37,9 @@ expect_grep "the message says make is missing" "'make' not found" "$T/err"
 copy_tree "$T/src"
 export FLEXEXPLORE_SRCDIR="$T/src"
 expect_exit 2 "an option the application's space does not allow" \
-	"$FX_BIN" build --app httpd "$BASE/vfs=asan"
+	"$FX_BIN" build --app httpd "$BASE/vfs=stack-protector"
 expect_grep "the message says which and why" \
-	"'vfs' may not carry 'asan'" "$T/err"
+	"'vfs' may not carry 'stack-protector'" "$T/err"
 expect_exit 0 "the application's baseline builds with --app" \
 	"$FX_BIN" build --app httpd "$BASE"
 expect_grep "it prints the image" "^  image +$FLEXEXPLORE_HOME/builds/[0-9a-f]{16}/image$" \

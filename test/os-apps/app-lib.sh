@@ -5,7 +5,7 @@
 # app_build APP CONFIG DIR: the image of CONFIG in DIR/image, through the
 # engine's generator and os/Makefile.
 app_build() {
-	"$FX_BIN" gen --app "$1" "$2" -o "$3" --make
+	"$FX_BIN" gen $(app_space "$1") "$2" -o "$3" --make
 }
 
 # app_start IMAGE ARGS...: start a server image on a free port; sets

@@ -25,12 +25,12 @@ enum http_method {
 };
 
 struct http_request {
-	int status;     /* 0 when valid, else the error status to answer */
-	int method;     /* enum http_method */
-	int minor;      /* the x in HTTP/1.x */
+	int status;	/* 0 when valid, else the error status to answer */
+	int method;	/* enum http_method */
+	int minor;	/* the x in HTTP/1.x */
 	int keep_alive; /* 1 when the connection may serve another request */
-	long head_len;  /* bytes of the head, final blank line included */
-	long body_len;  /* bytes of body that follow the head (to skip) */
+	long head_len;	/* bytes of the head, final blank line included */
+	long body_len;	/* bytes of body that follow the head (to skip) */
 	char path[HTTP_PATH_MAX + 1]; /* decoded, "." and ".." resolved,
 					 query dropped, always starts '/' */
 };

@@ -34,14 +34,14 @@ void dict_free(struct dict *d, void (*drop)(struct dict_entry *));
 
 /** The entry for @key, or NULL. */
 struct dict_entry *dict_find(const struct dict *d, const char *key,
-                             size_t klen);
+			     size_t klen);
 
 /**
  * The entry for @key, added (value zeroed, *@created set to 1) when
  * missing.  NULL when out of memory.
  */
 struct dict_entry *dict_upsert(struct dict *d, const char *key, size_t klen,
-                               int *created);
+			       int *created);
 
 /** Take the entry for @key out of the table and return it (free() it). */
 struct dict_entry *dict_detach(struct dict *d, const char *key, size_t klen);

@@ -100,7 +100,7 @@ kv_obj_free(struct kv_obj *o)
 	case KV_LIST:
 		for (i = 0; i < o->u.list->n; i++)
 			free(o->u.list->a[(o->u.list->head + i) %
-			                  o->u.list->cap]);
+					  o->u.list->cap]);
 		free(o->u.list->a);
 		free(o->u.list);
 		break;
@@ -351,7 +351,7 @@ kv_list_grow(struct kv_list *l)
 
 long
 kvdata_push(const char *key, size_t klen, int left, const char *val,
-            size_t vlen)
+	    size_t vlen)
 {
 	struct kv_list *l;
 	struct kv_obj *o;
@@ -420,7 +420,7 @@ kvdata_llen(const char *key, size_t klen)
 
 long
 kvdata_lrange(const char *key, size_t klen, long start, long stop, char *out,
-              size_t cap, long *count)
+	      size_t cap, long *count)
 {
 	struct kv_obj *o = kv_lookup(key, klen);
 	struct kv_list *l;
@@ -515,7 +515,7 @@ kvdata_scard(const char *key, size_t klen)
 
 long
 kvdata_hset(const char *key, size_t klen, const char *field, size_t flen,
-            const char *val, size_t vlen)
+	    const char *val, size_t vlen)
 {
 	struct dict_entry *e;
 	struct kv_obj *o;
@@ -540,7 +540,7 @@ kvdata_hset(const char *key, size_t klen, const char *field, size_t flen,
 
 long
 kvdata_hget(const char *key, size_t klen, const char *field, size_t flen,
-            char *out, size_t cap)
+	    char *out, size_t cap)
 {
 	struct kv_obj *o = kv_lookup(key, klen);
 	struct dict_entry *e;
@@ -595,7 +595,7 @@ kv_zdelete_at(struct kv_zset *z, size_t i)
 
 long
 kvdata_zadd(const char *key, size_t klen, double score, const char *member,
-            size_t mlen)
+	    size_t mlen)
 {
 	struct dict_entry *e;
 	struct kv_zset *z;
@@ -651,7 +651,7 @@ err_nomem:
 
 long
 kvdata_zpopmin(const char *key, size_t klen, char *out, size_t cap,
-               double *score)
+	       double *score)
 {
 	struct kv_obj *o = kv_lookup(key, klen);
 	struct kv_zset *z;

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #define KVDATA_EWRONGTYPE (-1001) /* the key holds another type */
-#define KVDATA_ENOTINT (-1002)    /* the value is not a 64-bit integer */
+#define KVDATA_ENOTINT (-1002)	  /* the value is not a 64-bit integer */
 #define KVDATA_EOVERFLOW (-1003)  /* the increment would overflow */
 
 /** Set @key to the string @val; 0 or -ENOMEM. */
@@ -37,14 +37,14 @@ int kvdata_exists(const char *key, size_t klen);
  * 0) and store the result in *@result.  0 or a negative code.
  */
 int kvdata_incrby(const char *key, size_t klen, long long by,
-                  long long *result);
+		  long long *result);
 
 /**
  * Push @val at the head (@left != 0) or tail of the list at @key,
  * creating it.  Returns the new length or a negative code.
  */
 long kvdata_push(const char *key, size_t klen, int left, const char *val,
-                 size_t vlen);
+		 size_t vlen);
 
 /** Pop from the head (@left != 0) or tail of the list at @key. */
 long kvdata_pop(const char *key, size_t klen, int left, char *out, size_t cap);
@@ -60,7 +60,7 @@ long kvdata_llen(const char *key, size_t klen);
  * *@count 0 for a missing key or an empty range.
  */
 long kvdata_lrange(const char *key, size_t klen, long start, long stop,
-                   char *out, size_t cap, long *count);
+		   char *out, size_t cap, long *count);
 
 /** Add @member to the set at @key: 1 when new, 0 when already there. */
 long kvdata_sadd(const char *key, size_t klen, const char *member, size_t mlen);
@@ -73,22 +73,22 @@ long kvdata_scard(const char *key, size_t klen);
 
 /** Set @field of the hash at @key to @val: 1 when new, 0 when updated. */
 long kvdata_hset(const char *key, size_t klen, const char *field, size_t flen,
-                 const char *val, size_t vlen);
+		 const char *val, size_t vlen);
 
 /** Copy the value of @field of the hash at @key out. */
 long kvdata_hget(const char *key, size_t klen, const char *field, size_t flen,
-                 char *out, size_t cap);
+		 char *out, size_t cap);
 
 /**
  * Give @member the @score in the sorted set at @key: 1 when new, 0 when
  * its score changed or stayed.
  */
 long kvdata_zadd(const char *key, size_t klen, double score, const char *member,
-                 size_t mlen);
+		 size_t mlen);
 
 /** Remove and copy out the member of lowest score; *@score gets it. */
 long kvdata_zpopmin(const char *key, size_t klen, char *out, size_t cap,
-                    double *score);
+		    double *score);
 
 /** The number of keys. */
 long kvdata_dbsize(void);

@@ -203,7 +203,7 @@ resp_encode_bulk(char *out, size_t cap, const char *data, size_t n)
 
 long
 resp_encode_packed(char *out, size_t cap, const char *packed, size_t plen,
-                   long count)
+		   long count)
 {
 	size_t pos = 0, need;
 	unsigned int n;
@@ -218,8 +218,8 @@ resp_encode_packed(char *out, size_t cap, const char *packed, size_t plen,
 		if (plen - pos < n)
 			return -1;
 		w = resp_encode_bulk(need <= cap ? out + need : out,
-		                     need <= cap ? cap - need : 0, packed + pos,
-		                     n);
+				     need <= cap ? cap - need : 0, packed + pos,
+				     n);
 		need += (size_t)w;
 		pos += n;
 	}

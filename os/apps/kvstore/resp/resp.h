@@ -15,14 +15,14 @@
 
 #include <stddef.h>
 
-#define RESP_MAX_ARGS 128       /* arguments one command may carry */
+#define RESP_MAX_ARGS 128	/* arguments one command may carry */
 #define RESP_BULK_MAX (1 << 20) /* largest argument */
-#define RESP_LINE_MAX 65536     /* longest inline command or length line */
+#define RESP_LINE_MAX 65536	/* longest inline command or length line */
 
 /* Status of a parsed command. */
 #define RESP_OK 0
-#define RESP_EPROTO 1    /* malformed: answer an error, then close */
-#define RESP_ETOOMANY 2  /* well-formed but over RESP_MAX_ARGS arguments */
+#define RESP_EPROTO 1	 /* malformed: answer an error, then close */
+#define RESP_ETOOMANY 2	 /* well-formed but over RESP_MAX_ARGS arguments */
 #define RESP_ETOOLARGE 3 /* an argument over RESP_BULK_MAX: close */
 
 /* Reply types, the first byte of each RESP value. */
@@ -70,6 +70,6 @@ long resp_encode_bulk(char *out, size_t cap, const char *data, size_t n);
  * Returns the length needed, or -1 when @packed is not well formed.
  */
 long resp_encode_packed(char *out, size_t cap, const char *packed, size_t plen,
-                        long count);
+			long count);
 
 #endif /* RESP_H */
