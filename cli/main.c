@@ -20,7 +20,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"explore", cmd_explore, "find the safest configurations within a budget"},
+	{"explore", cmd_explore,
+	 "find the safest configurations within a budget"},
 	{"status", cmd_status, "progress of running and finished explorations"},
 	{"stop", cmd_stop, "end a running exploration cleanly"},
 	{"space", cmd_space, "summarize, count, list or draw a space"},
@@ -28,17 +29,17 @@ static const struct command commands[] = {
 	{"bench", cmd_bench, "measure one image with its application's load"},
 	{"gen", cmd_gen, "write (and build) the image of one configuration"},
 	{"build", cmd_build, "build configurations into images, with a cache"},
-	{"report", cmd_report, "what an exploration found: text, HTML, CSV, JSON, DOT"},
+	{"report", cmd_report,
+	 "what an exploration found: text, HTML, CSV, JSON, DOT"},
 };
 
 static void
 usage(FILE *out)
 {
-	fprintf(out,
-		"usage: flexexplore --app NAME --budget BUDGET [options]\n"
-		"       flexexplore COMMAND [options]\n"
-		"\n"
-		"commands:\n");
+	fprintf(out, "usage: flexexplore --app NAME --budget BUDGET [options]\n"
+		     "       flexexplore COMMAND [options]\n"
+		     "\n"
+		     "commands:\n");
 	for (size_t i = 0; i < FX_ARRAY_LEN(commands); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
@@ -77,8 +78,9 @@ main(int argc, char **argv)
 	const struct command *cmd;
 
 	if (level != NULL && log_set_level(level) != 0) {
-		fprintf(stderr, "flexexplore: FLEXEXPLORE_LOG='%s' is not one "
-				"of debug, info, warn, error\n",
+		fprintf(stderr,
+			"flexexplore: FLEXEXPLORE_LOG='%s' is not one "
+			"of debug, info, warn, error\n",
 			level);
 		return FX_EXIT_USAGE;
 	}

@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Up to eight pipelined requests from one input. */
 	for (i = 0; i < 8 && pos < size; i++) {
 		if (httpparser_parse((const char *)data + pos, size - pos,
-		                     &req) == 0)
+				     &req) == 0)
 			break;
 		check_request(&req, size - pos);
 		if (req.head_len == 0 || (req.status != 0 && !req.keep_alive))

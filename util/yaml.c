@@ -76,13 +76,11 @@ find_directive(const char *text)
 
 	for (size_t i = 0; p[i] != '\0'; i++) {
 		/* YAML breaks lines at CR, LF, NEL, LS and PS alike. */
-		int after_break = i == 0 || p[i - 1] == '\n' ||
-				  p[i - 1] == '\r' ||
-				  (i >= 2 && p[i - 2] == 0xc2 &&
-				   p[i - 1] == 0x85) ||
-				  (i >= 3 && p[i - 3] == 0xe2 &&
-				   p[i - 2] == 0x80 &&
-				   (p[i - 1] == 0xa8 || p[i - 1] == 0xa9));
+		int after_break =
+			i == 0 || p[i - 1] == '\n' || p[i - 1] == '\r' ||
+			(i >= 2 && p[i - 2] == 0xc2 && p[i - 1] == 0x85) ||
+			(i >= 3 && p[i - 3] == 0xe2 && p[i - 2] == 0x80 &&
+			 (p[i - 1] == 0xa8 || p[i - 1] == 0xa9));
 
 		if (after_break && p[i] == '%')
 			return line;

@@ -47,11 +47,11 @@ test_head_and_http10(void **state)
 	assert_string_equal(req.path, "/");
 
 	assert_int_equal(
-	        parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"), 1);
+		parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"), 1);
 	assert_int_equal(req.keep_alive, 1);
 	assert_int_equal(
-	        parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
-	        1);
+		parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
+		1);
 	assert_int_equal(req.keep_alive, 0);
 }
 
@@ -80,7 +80,7 @@ static void
 test_pipelined(void **state)
 {
 	const char *two = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n"
-	                  "GET /b HTTP/1.1\r\nHost: a\r\n\r\n";
+			  "GET /b HTTP/1.1\r\nHost: a\r\n\r\n";
 
 	(void)state;
 	assert_int_equal(parse(two), 1);
@@ -93,15 +93,15 @@ static void
 test_paths(void **state)
 {
 	static const char *cases[][2] = {
-	        {"/a/./b", "/a/b"},
-	        {"/a/../b", "/b"},
-	        {"//a///b", "/a/b"},
-	        {"/docs/", "/docs/"},
-	        {"/a%20b", "/a b"},
-	        {"/q?x=1&y=/..", "/q"},
-	        {"/f#frag", "/f"},
-	        {"/a/b/..", "/a"},
-	        {"http://host/abs/x", "/abs/x"},
+		{"/a/./b", "/a/b"},
+		{"/a/../b", "/b"},
+		{"//a///b", "/a/b"},
+		{"/docs/", "/docs/"},
+		{"/a%20b", "/a b"},
+		{"/q?x=1&y=/..", "/q"},
+		{"/f#frag", "/f"},
+		{"/a/b/..", "/a"},
+		{"http://host/abs/x", "/abs/x"},
 	};
 	char line[256];
 	size_t i;
@@ -109,7 +109,7 @@ test_paths(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(line, sizeof(line),
-		         "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", cases[i][0]);
+			 "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", cases[i][0]);
 		assert_int_equal(parse(line), 1);
 		assert_int_equal(req.status, 0);
 		assert_string_equal(req.path, cases[i][1]);
@@ -123,35 +123,35 @@ test_errors(void **state)
 		const char *req;
 		int status;
 	} cases[] = {
-	        {"POST / HTTP/1.1\r\nHost: a\r\n\r\n", 405},
-	        {"DELETE /x HTTP/1.1\r\nHost: a\r\n\r\n", 405},
-	        {"GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505},
-	        {"GET / HTTP/0.9\r\n\r\n", 505},
-	        {"GET / HTTP/1.1\r\n\r\n", 400}, /* no Host */
-	        {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
-	        {"GET / FOO/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET /\r\n\r\n", 400},
-	        {"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET /../etc HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET /%2e%2e/%2e%2e/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET /a%2fb HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET /a%00 HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET /a%zz HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET /a% HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-	        {"GET / HTTP/1.1\r\nHost a\r\n\r\n", 400},
-	        {"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", 400},
-	        {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n", 400},
-	        {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"
-	         "Content-Length: 2\r\n\r\n",
-	         400},
-	        {"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
-	         "\r\n",
-	         400},
-	        {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999\r\n"
-	         "\r\n",
-	         413},
+		{"POST / HTTP/1.1\r\nHost: a\r\n\r\n", 405},
+		{"DELETE /x HTTP/1.1\r\nHost: a\r\n\r\n", 405},
+		{"GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505},
+		{"GET / HTTP/0.9\r\n\r\n", 505},
+		{"GET / HTTP/1.1\r\n\r\n", 400}, /* no Host */
+		{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+		{"GET / FOO/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET /\r\n\r\n", 400},
+		{"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET /../etc HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET /%2e%2e/%2e%2e/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET /a%2fb HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET /a%00 HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET /a%zz HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET /a% HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"GET / HTTP/1.1\r\nHost a\r\n\r\n", 400},
+		{"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", 400},
+		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n", 400},
+		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"
+		 "Content-Length: 2\r\n\r\n",
+		 400},
+		{"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+		 "\r\n",
+		 400},
+		{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999\r\n"
+		 "\r\n",
+		 413},
 	};
 	size_t i;
 
@@ -160,7 +160,7 @@ test_errors(void **state)
 		assert_int_equal(parse(cases[i].req), 1);
 		if (req.status != cases[i].status)
 			fail_msg("'%s': status %d, expected %d", cases[i].req,
-			         req.status, cases[i].status);
+				 req.status, cases[i].status);
 		if (req.status != 405)
 			assert_int_equal(req.keep_alive, 0);
 	}
@@ -171,8 +171,8 @@ test_405_keeps_body_length(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("POST /f HTTP/1.1\r\nHost: a\r\n"
-	                       "Content-Length: 5\r\n\r\nhello"),
-	                 1);
+			       "Content-Length: 5\r\n\r\nhello"),
+			 1);
 	assert_int_equal(req.status, 405);
 	assert_int_equal(req.keep_alive, 1);
 	assert_int_equal(req.body_len, 5);
@@ -191,7 +191,7 @@ test_too_long(void **state)
 	memset(buf + n, 'a', HTTP_PATH_MAX + 10);
 	n += HTTP_PATH_MAX + 10;
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n,
-	                      " HTTP/1.1\r\nHost: a\r\n\r\n");
+			      " HTTP/1.1\r\nHost: a\r\n\r\n");
 	assert_int_equal(httpparser_parse(buf, n, &req), 1);
 	assert_int_equal(req.status, 414);
 
@@ -206,7 +206,7 @@ test_too_long(void **state)
 	n = (size_t)snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\n");
 	while (n < sizeof(buf) - 32)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
-		                      "X-Filler: abcdefghij\r\n");
+				      "X-Filler: abcdefghij\r\n");
 	assert_int_equal(httpparser_parse(buf, n, &req), 1);
 	assert_int_equal(req.status, 413);
 	assert_int_equal(req.keep_alive, 0);
@@ -225,16 +225,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_simple_get),
-	        cmocka_unit_test(test_head_and_http10),
-	        cmocka_unit_test(test_bare_lf_lines),
-	        cmocka_unit_test(test_incomplete),
-	        cmocka_unit_test(test_pipelined),
-	        cmocka_unit_test(test_paths),
-	        cmocka_unit_test(test_errors),
-	        cmocka_unit_test(test_405_keeps_body_length),
-	        cmocka_unit_test(test_too_long),
-	        cmocka_unit_test(test_leading_blank_lines),
+		cmocka_unit_test(test_simple_get),
+		cmocka_unit_test(test_head_and_http10),
+		cmocka_unit_test(test_bare_lf_lines),
+		cmocka_unit_test(test_incomplete),
+		cmocka_unit_test(test_pipelined),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_405_keeps_body_length),
+		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_leading_blank_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,7 +56,7 @@ test_lists(void **state)
 
 		snprintf(v, sizeof(v), "%ld", i);
 		assert_int_equal(kvdata_push(K("l"), i % 2, v, strlen(v)),
-		                 i + 1);
+				 i + 1);
 	}
 	assert_int_equal(kvdata_llen(K("l")), 100);
 	n = kvdata_lrange(K("l"), 0, 2, out, sizeof(out), &count);
@@ -69,10 +69,10 @@ test_lists(void **state)
 	assert_int_equal(count, 1);
 	assert_memory_equal(out + 4, "98", 2); /* the last right push */
 	assert_int_equal(
-	        kvdata_lrange(K("l"), 50, 10, out, sizeof(out), &count), 0);
+		kvdata_lrange(K("l"), 50, 10, out, sizeof(out), &count), 0);
 	assert_int_equal(count, 0);
 	assert_int_equal(kvdata_lrange(K("l"), 0, 1000, out, 10, &count),
-	                 100 * 4 + 10 + 90 * 2);
+			 100 * 4 + 10 + 90 * 2);
 	assert_int_equal(kvdata_pop(K("l"), 1, out, sizeof(out)), 2);
 	assert_memory_equal(out, "99", 2);
 	assert_int_equal(kvdata_pop(K("l"), 0, out, sizeof(out)), 2);
@@ -109,11 +109,11 @@ test_sets_and_hashes(void **state)
 	assert_int_equal(kvdata_hget(K("h"), K("f"), out, sizeof(out)), 2);
 	assert_memory_equal(out, "v2", 2);
 	assert_int_equal(kvdata_hget(K("h"), K("x"), out, sizeof(out)),
-	                 -ENOENT);
+			 -ENOENT);
 	assert_int_equal(kvdata_sadd(K("h"), K("a")), KVDATA_EWRONGTYPE);
 	assert_int_equal(kvdata_push(K("h"), 1, K("a")), KVDATA_EWRONGTYPE);
 	assert_int_equal(kvdata_get(K("h"), out, sizeof(out)),
-	                 KVDATA_EWRONGTYPE);
+			 KVDATA_EWRONGTYPE);
 	assert_int_equal(kvdata_set(K("h"), K("now a string")), 0);
 	assert_int_equal(kvdata_get(K("h"), out, sizeof(out)), 12);
 }
@@ -138,7 +138,7 @@ test_zsets(void **state)
 	assert_int_equal(kvdata_zpopmin(K("z"), out, sizeof(out), &score), 1);
 	assert_int_equal(out[0], 'b');
 	assert_int_equal(kvdata_zpopmin(K("z"), out, sizeof(out), &score),
-	                 -ENOENT);
+			 -ENOENT);
 }
 
 static void
@@ -152,13 +152,13 @@ test_many_keys(void **state)
 	for (i = 0; i < 20000; i++) {
 		snprintf(key, sizeof(key), "key:%d", i);
 		assert_int_equal(kvdata_set(key, strlen(key), key, strlen(key)),
-		                 0);
+				 0);
 	}
 	assert_int_equal(kvdata_dbsize(), 20000);
 	for (i = 0; i < 20000; i += 997) {
 		snprintf(key, sizeof(key), "key:%d", i);
 		assert_int_equal(kvdata_get(key, strlen(key), out, sizeof(out)),
-		                 (long)strlen(key));
+				 (long)strlen(key));
 		assert_memory_equal(out, key, strlen(key));
 	}
 	kvdata_flush();
@@ -169,11 +169,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_strings),
-	        cmocka_unit_test(test_lists),
-	        cmocka_unit_test(test_sets_and_hashes),
-	        cmocka_unit_test(test_zsets),
-	        cmocka_unit_test(test_many_keys),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_sets_and_hashes),
+		cmocka_unit_test(test_zsets),
+		cmocka_unit_test(test_many_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -108,15 +108,15 @@ static void
 test_malformed(void **state)
 {
 	static const char *bad[] = {
-	        "*x\r\n",
-	        "*1\r\n:5\r\n",
-	        "*1\r\n$3\r\nabcd\r\n",
-	        "*1\r\n$-1\r\n",
-	        "*1\r\n$3x\r\nabc\r\n",
-	        "*1\n$3\r\nabc\r\n",
-	        "*99999999\r\n",
-	        "*1\r\n$\r\n",
-	        "*1\r\n$1234567890123456789012345678901234567890",
+		"*x\r\n",
+		"*1\r\n:5\r\n",
+		"*1\r\n$3\r\nabcd\r\n",
+		"*1\r\n$-1\r\n",
+		"*1\r\n$3x\r\nabc\r\n",
+		"*1\n$3\r\nabc\r\n",
+		"*99999999\r\n",
+		"*1\r\n$\r\n",
+		"*1\r\n$1234567890123456789012345678901234567890",
 	};
 	size_t i;
 
@@ -192,24 +192,24 @@ test_packed(void **state)
 	assert_int_equal(len, 18);
 	assert_memory_equal(out, "*2\r\n$2\r\nab\r\n$0\r\n\r\n", 18);
 	assert_int_equal(resp_encode_packed(out, sizeof(out), packed, p, 3),
-	                 -1);
+			 -1);
 	assert_int_equal(resp_encode_packed(out, sizeof(out), packed, p - 1, 2),
-	                 -1);
+			 -1);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_array),
-	        cmocka_unit_test(test_binary_and_empty_args),
-	        cmocka_unit_test(test_inline),
-	        cmocka_unit_test(test_incomplete),
-	        cmocka_unit_test(test_pipeline),
-	        cmocka_unit_test(test_malformed),
-	        cmocka_unit_test(test_too_many),
-	        cmocka_unit_test(test_encoders),
-	        cmocka_unit_test(test_packed),
+		cmocka_unit_test(test_array),
+		cmocka_unit_test(test_binary_and_empty_args),
+		cmocka_unit_test(test_inline),
+		cmocka_unit_test(test_incomplete),
+		cmocka_unit_test(test_pipeline),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_encoders),
+		cmocka_unit_test(test_packed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

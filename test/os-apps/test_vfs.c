@@ -72,8 +72,8 @@ test_flags(void **state)
 	fd = vfs_open("/f3", VFS_O_WRONLY | VFS_O_CREAT | VFS_O_EXCL, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(
-	        vfs_open("/f3", VFS_O_RDONLY | VFS_O_CREAT | VFS_O_EXCL, 0),
-	        -EEXIST);
+		vfs_open("/f3", VFS_O_RDONLY | VFS_O_CREAT | VFS_O_EXCL, 0),
+		-EEXIST);
 	assert_int_equal(vfs_read(fd, buf, 1), -EBADF);
 	assert_int_equal(vfs_write(fd, "abc", 3), 3);
 	vfs_close(fd);
@@ -183,13 +183,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_write_read_seek),
-	        cmocka_unit_test(test_holes_and_truncate),
-	        cmocka_unit_test(test_flags),
-	        cmocka_unit_test(test_unlink_while_open),
-	        cmocka_unit_test(test_folders),
-	        cmocka_unit_test(test_many_descriptors),
-	        cmocka_unit_test(test_import),
+		cmocka_unit_test(test_write_read_seek),
+		cmocka_unit_test(test_holes_and_truncate),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_unlink_while_open),
+		cmocka_unit_test(test_folders),
+		cmocka_unit_test(test_many_descriptors),
+		cmocka_unit_test(test_import),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -220,7 +220,7 @@ net_watch(int fd, int events)
 	memset(&ev, 0, sizeof(ev));
 	ev.data.fd = fd;
 	ev.events = (events & NET_READ ? EPOLLIN | EPOLLRDHUP : 0) |
-	            (events & NET_WRITE ? EPOLLOUT : 0);
+		    (events & NET_WRITE ? EPOLLOUT : 0);
 	if (events == 0)
 		op = EPOLL_CTL_DEL;
 	else
@@ -254,9 +254,9 @@ net_wait(struct net_event *ev, int max, int timeout_ms)
 
 		ev[i].fd = eev[i].data.fd;
 		ev[i].events =
-		        (e & EPOLLIN ? NET_READ : 0) |
-		        (e & EPOLLOUT ? NET_WRITE : 0) |
-		        (e & (EPOLLHUP | EPOLLERR | EPOLLRDHUP) ? NET_HUP : 0);
+			(e & EPOLLIN ? NET_READ : 0) |
+			(e & EPOLLOUT ? NET_WRITE : 0) |
+			(e & (EPOLLHUP | EPOLLERR | EPOLLRDHUP) ? NET_HUP : 0);
 	}
 	return n;
 }

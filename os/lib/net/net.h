@@ -64,7 +64,7 @@ ssize_t net_send(int fd, const void *buf, size_t len);
  * the count sent from both together, -EAGAIN or -errno.
  */
 ssize_t net_send2(int fd, const void *a, size_t alen, const void *b,
-                  size_t blen);
+		  size_t blen);
 
 /**
  * Set the events net_wait() reports for @fd to @events (NET_READ,

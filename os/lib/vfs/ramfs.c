@@ -57,7 +57,7 @@ ramfs_lookup(struct ramfs_node *dir, const char *name, size_t len)
 
 struct ramfs_node *
 ramfs_create(struct ramfs_node *dir, const char *name, size_t len, int type,
-             int mode)
+	     int mode)
 {
 	struct ramfs_node *n = ramfs_node_new(name, len, type, mode);
 

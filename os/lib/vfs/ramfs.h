@@ -30,11 +30,11 @@ struct ramfs_node *ramfs_root(void);
 
 /** The child of @dir named by the @len bytes at @name, or NULL. */
 struct ramfs_node *ramfs_lookup(struct ramfs_node *dir, const char *name,
-                                size_t len);
+				size_t len);
 
 /** A new child of @dir; NULL when out of memory. */
 struct ramfs_node *ramfs_create(struct ramfs_node *dir, const char *name,
-                                size_t len, int type, int mode);
+				size_t len, int type, int mode);
 
 /** Take @n out of its folder; it is freed once no descriptor holds it. */
 void ramfs_unlink(struct ramfs_node *n);
@@ -50,6 +50,6 @@ size_t ramfs_read(struct ramfs_node *n, void *buf, size_t len, size_t off);
 
 /** Copy in @len bytes at @off, growing the file; count or -ENOMEM. */
 ssize_t ramfs_write(struct ramfs_node *n, const void *buf, size_t len,
-                    size_t off);
+		    size_t off);
 
 #endif /* RAMFS_H */

@@ -32,7 +32,7 @@ static int vfs_nfiles;
  */
 static int
 vfs_walk(const char *path, struct ramfs_node **dirp, const char **leaf,
-         size_t *leaflen)
+	 size_t *leaflen)
 {
 	struct ramfs_node *dir = ramfs_root();
 	const char *p = path, *name;
@@ -471,9 +471,9 @@ vfs_import(const char *hostdir, const char *dest)
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if ((size_t)snprintf(src, sizeof(src), "%s/%s", hostdir,
-		                     de->d_name) >= sizeof(src) ||
+				     de->d_name) >= sizeof(src) ||
 		    (size_t)snprintf(dst, sizeof(dst), "%s/%s", dest,
-		                     de->d_name) >= sizeof(dst)) {
+				     de->d_name) >= sizeof(dst)) {
 			rc = -ENAMETOOLONG;
 			break;
 		}

@@ -21,7 +21,7 @@
 #define VFS_O_RDWR 0x2
 #define VFS_O_ACCMODE 0x3
 #define VFS_O_CREAT 0x10  /* create the file when missing */
-#define VFS_O_EXCL 0x20   /* with VFS_O_CREAT: fail if it exists */
+#define VFS_O_EXCL 0x20	  /* with VFS_O_CREAT: fail if it exists */
 #define VFS_O_TRUNC 0x40  /* cut the file to length 0 */
 #define VFS_O_APPEND 0x80 /* every write goes to the end */
 

@@ -46,21 +46,21 @@ main(int argc, char **argv)
 			n = strtol(argv[i] + 10, &end, 10);
 			if (*end != '\0' || n < 0) {
 				fprintf(stderr,
-				        "insert_native: bad --inserts "
-				        "'%s'\n",
-				        argv[i] + 10);
+					"insert_native: bad --inserts "
+					"'%s'\n",
+					argv[i] + 10);
 				return 2;
 			}
 		} else if (strncmp(argv[i], "--dir=", 6) == 0) {
 			dir = argv[i] + 6;
 		} else {
 			fprintf(stderr, "usage: insert_native [--inserts=N] "
-			                "[--dir=DIR]\n");
+					"[--dir=DIR]\n");
 			return 2;
 		}
 	}
 	snprintf(path, sizeof(path), "%s/fx-insert-%ld.db", native_dir(dir),
-	         (long)getpid());
+		 (long)getpid());
 	snprintf(journal, sizeof(journal), "%s-journal", path);
 	if (workload_run(path, NULL, n, &res) < 0) {
 		unlink(path);

@@ -62,7 +62,7 @@ fxvfs_truncate(sqlite3_file *f, sqlite3_int64 size)
 	struct fxvfs_file *ff = (struct fxvfs_file *)f;
 
 	return vfs_ftruncate(ff->fd, (long)size) < 0 ? SQLITE_IOERR_TRUNCATE
-	                                             : SQLITE_OK;
+						     : SQLITE_OK;
 }
 
 static int
@@ -126,24 +126,24 @@ fxvfs_device_characteristics(sqlite3_file *f)
 }
 
 static const sqlite3_io_methods fxvfs_io = {
-        .iVersion = 1,
-        .xClose = fxvfs_close,
-        .xRead = fxvfs_read,
-        .xWrite = fxvfs_write,
-        .xTruncate = fxvfs_truncate,
-        .xSync = fxvfs_sync,
-        .xFileSize = fxvfs_file_size,
-        .xLock = fxvfs_lock,
-        .xUnlock = fxvfs_lock,
-        .xCheckReservedLock = fxvfs_check_reserved,
-        .xFileControl = fxvfs_file_control,
-        .xSectorSize = fxvfs_sector_size,
-        .xDeviceCharacteristics = fxvfs_device_characteristics,
+	.iVersion = 1,
+	.xClose = fxvfs_close,
+	.xRead = fxvfs_read,
+	.xWrite = fxvfs_write,
+	.xTruncate = fxvfs_truncate,
+	.xSync = fxvfs_sync,
+	.xFileSize = fxvfs_file_size,
+	.xLock = fxvfs_lock,
+	.xUnlock = fxvfs_lock,
+	.xCheckReservedLock = fxvfs_check_reserved,
+	.xFileControl = fxvfs_file_control,
+	.xSectorSize = fxvfs_sector_size,
+	.xDeviceCharacteristics = fxvfs_device_characteristics,
 };
 
 static int
 fxvfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
-           int *out_flags)
+	   int *out_flags)
 {
 	struct fxvfs_file *ff = (struct fxvfs_file *)f;
 	char tmp[64];
@@ -257,18 +257,18 @@ fxvfs_last_error(sqlite3_vfs *vfs, int n, char *out)
 }
 
 static sqlite3_vfs fxvfs = {
-        .iVersion = 1,
-        .szOsFile = sizeof(struct fxvfs_file),
-        .mxPathname = VFS_PATH_MAX,
-        .zName = FXVFS_NAME,
-        .xOpen = fxvfs_open,
-        .xDelete = fxvfs_delete,
-        .xAccess = fxvfs_access,
-        .xFullPathname = fxvfs_full_pathname,
-        .xRandomness = fxvfs_randomness,
-        .xSleep = fxvfs_sleep,
-        .xCurrentTime = fxvfs_current_time,
-        .xGetLastError = fxvfs_last_error,
+	.iVersion = 1,
+	.szOsFile = sizeof(struct fxvfs_file),
+	.mxPathname = VFS_PATH_MAX,
+	.zName = FXVFS_NAME,
+	.xOpen = fxvfs_open,
+	.xDelete = fxvfs_delete,
+	.xAccess = fxvfs_access,
+	.xFullPathname = fxvfs_full_pathname,
+	.xRandomness = fxvfs_randomness,
+	.xSleep = fxvfs_sleep,
+	.xCurrentTime = fxvfs_current_time,
+	.xGetLastError = fxvfs_last_error,
 };
 
 int

@@ -36,7 +36,7 @@ sqlite_main(void)
 	rc = fxvfs_register();
 	if (rc != SQLITE_OK) {
 		plat_err("cannot register the SQLite VFS: %s",
-		         sqlite3_errstr(rc));
+			 sqlite3_errstr(rc));
 		return 1;
 	}
 	if (workload_run(db, FXVFS_NAME, n, &res) < 0)
@@ -45,11 +45,11 @@ sqlite_main(void)
 	plat_printf("inserts=%ld\n", res.inserts);
 	plat_printf("seconds=%.6f\n", res.seconds);
 	plat_printf("rate=%.0f\n",
-	            res.seconds > 0 ? (double)res.inserts / res.seconds : 0.0);
+		    res.seconds > 0 ? (double)res.inserts / res.seconds : 0.0);
 	plat_printf("rows=%ld\n", res.rows);
 	if (res.rows != res.inserts) {
 		plat_err("the table holds %ld rows, expected %ld", res.rows,
-		         res.inserts);
+			 res.inserts);
 		return 1;
 	}
 	return 0;

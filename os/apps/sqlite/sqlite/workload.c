@@ -22,14 +22,14 @@ static int
 workload_fail(sqlite3 *db, const char *what)
 {
 	fprintf(stderr, "sqlite: %s: %s\n", what,
-	        db ? sqlite3_errmsg(db) : "out of memory");
+		db ? sqlite3_errmsg(db) : "out of memory");
 	sqlite3_close(db);
 	return -1;
 }
 
 int
 workload_run(const char *path, const char *vfs, long n,
-             struct workload_result *res)
+	     struct workload_result *res)
 {
 	static const char text[] = "a row of the flexexplore insert workload";
 	sqlite3_stmt *ins = NULL, *count = NULL;
@@ -38,18 +38,18 @@ workload_run(const char *path, const char *vfs, long n,
 	long i;
 
 	if (sqlite3_open_v2(path, &db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	                    vfs) != SQLITE_OK)
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    vfs) != SQLITE_OK)
 		return workload_fail(db, "cannot open the database");
 	if (sqlite3_exec(db,
-	                 "DROP TABLE IF EXISTS bench;"
-	                 "CREATE TABLE bench(id INTEGER PRIMARY KEY,"
-	                 " name TEXT NOT NULL, value INTEGER NOT NULL);",
-	                 NULL, NULL, NULL) != SQLITE_OK)
+			 "DROP TABLE IF EXISTS bench;"
+			 "CREATE TABLE bench(id INTEGER PRIMARY KEY,"
+			 " name TEXT NOT NULL, value INTEGER NOT NULL);",
+			 NULL, NULL, NULL) != SQLITE_OK)
 		return workload_fail(db, "cannot create the table");
 	if (sqlite3_prepare_v2(db,
-	                       "INSERT INTO bench(name, value) VALUES (?, ?)",
-	                       -1, &ins, NULL) != SQLITE_OK)
+			       "INSERT INTO bench(name, value) VALUES (?, ?)",
+			       -1, &ins, NULL) != SQLITE_OK)
 		return workload_fail(db, "cannot prepare the insert");
 
 	t0 = workload_now();
@@ -67,7 +67,7 @@ workload_run(const char *path, const char *vfs, long n,
 	sqlite3_finalize(ins);
 
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM bench", -1, &count,
-	                       NULL) != SQLITE_OK ||
+			       NULL) != SQLITE_OK ||
 	    sqlite3_step(count) != SQLITE_ROW) {
 		sqlite3_finalize(count);
 		return workload_fail(db, "cannot count the rows");

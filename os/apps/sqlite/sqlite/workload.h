@@ -6,9 +6,9 @@
 #define SQLITE_WORKLOAD_H
 
 struct workload_result {
-	long inserts;   /* INSERT statements run */
+	long inserts;	/* INSERT statements run */
 	double seconds; /* wall time of the inserts alone */
-	long rows;      /* rows the table holds afterwards */
+	long rows;	/* rows the table holds afterwards */
 };
 
 /**
@@ -17,6 +17,6 @@ struct workload_result {
  * then count the rows.  Returns 0, or -1 with a message on stderr.
  */
 int workload_run(const char *path, const char *vfs, long n,
-                 struct workload_result *res);
+		 struct workload_result *res);
 
 #endif /* SQLITE_WORKLOAD_H */
