@@ -48,8 +48,7 @@ redis_csv(void)
 
 	if (d != NULL)
 		return xasprintf("%s/flexos-asplos22-redis.csv", d);
-	return xasprintf("%s/../shared/data/flexos-asplos22-redis.csv",
-			 fx_srcdir());
+	return xasprintf("%s/spaces/flexos-asplos22-redis.csv", fx_srcdir());
 }
 
 static void

@@ -4,8 +4,7 @@
 # is in the database, and a rerun answers at once from it.
 . "$(dirname "$0")/../lib.sh"
 space="$FX_ROOT/spaces/flexos-redis.yaml"
-csv="$FX_ROOT/../shared/data/flexos-asplos22-redis.csv"
-[ -f "$csv" ] || csv=/work/shared/data/flexos-asplos22-redis.csv
+csv="$FX_ROOT/spaces/flexos-asplos22-redis.csv"
 db="$T/x.db"
 explore() { # strategy [more options]
 	local s=$1

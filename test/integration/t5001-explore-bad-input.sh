@@ -3,8 +3,7 @@
 # exit code, and leaves the database as it was.
 . "$(dirname "$0")/../lib.sh"
 space="$FX_ROOT/spaces/flexos-redis.yaml"
-csv="$FX_ROOT/../shared/data/flexos-asplos22-redis.csv"
-[ -f "$csv" ] || csv=/work/shared/data/flexos-asplos22-redis.csv
+csv="$FX_ROOT/spaces/flexos-asplos22-redis.csv"
 db="$T/x.db"
 replay() { # csv [more options]
 	local f=$1

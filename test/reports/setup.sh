@@ -7,8 +7,7 @@
 # host, inferred outcomes) with test/reports/redis_db.py, straight from
 # db/schema.sql.
 redis="$FX_ROOT/spaces/flexos-redis.yaml"
-csv="$FX_ROOT/../shared/data/flexos-asplos22-redis.csv"
-[ -f "$csv" ] || csv=/work/shared/data/flexos-asplos22-redis.csv
+csv="$FX_ROOT/spaces/flexos-asplos22-redis.csv"
 helper="$FX_ROOT/test/reports/redis_db.py"
 
 space_json() {
