@@ -736,17 +736,9 @@ ev_real_open(const struct cs_space *sp, const char *metric, int runs,
 			ev->mechanisms[n++] =
 				xstrdup(cs_space_mechanism(sp, i));
 
-	/* The host's description, with what it can run. */
+	/* The host's description already lists the mechanisms it runs. */
 	sb_init(&sb);
 	bench_host_json(&host, &sb);
-	if (sb.len > 0 && sb.buf[sb.len - 1] == '}') {
-		sb.buf[--sb.len] = '\0';
-		sb_adds(&sb, ",\"mechanisms\":[");
-		for (int i = 0; ev->mechanisms[i] != NULL; i++)
-			sb_addf(&sb, "%s\"%s\"", i ? "," : "",
-				ev->mechanisms[i]);
-		sb_adds(&sb, "]}");
-	}
 	ev->host_json = sb_detach(&sb);
 	*code = FX_EXIT_OK;
 	return ev;
