@@ -121,4 +121,4 @@ fuzz: $(FUZZERS:%=fuzz-%)
 clean:
 	rm -rf build flexexplore
 
--include $(ENGINE_OBJS:.o=.d) $(MAIN_OBJS:.o=.d)
+-include $(ENGINE_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_BINS:=.d)

@@ -82,3 +82,20 @@ else
 	_report 0 "wrk saw no errors"
 fi
 check "the server is still running" app_alive
+
+# The web root may also come as a tar archive.
+app_stop
+tar -C "$web" -cf "$T/root.tar" .
+check "the image starts with --content=ARCHIVE" \
+	app_start "$T/one/image" "--content=$T/root.tar"
+url=http://127.0.0.1:$APP_PORT
+for f in index.html docs/200k.txt; do
+	curl -s -o "$T/body" "$url/$f"
+	check "GET /$f from the archive returns the file" cmp "$T/body" \
+		"$web/$f"
+done
+app_stop
+printf 'not a tar archive\n' >"$T/junk.tar"
+expect_exit 1 "content that is no archive stops the image at start" \
+	timeout 20 "$T/one/image" "--content=$T/junk.tar" --port=0
+expect_grep "and says why" "cannot load content from" "$T/err"

@@ -179,6 +179,75 @@ test_import(void **state)
 	assert_int_equal(vfs_import("/nonexistent-folder", "/x"), -ENOENT);
 }
 
+/* Whether vfs file @path holds exactly the bytes of host file @host. */
+static int
+same_bytes(const char *path, const char *host)
+{
+	char a[65536], b[65536];
+	FILE *f = fopen(host, "rb");
+	size_t nb = f != NULL ? fread(b, 1, sizeof(b), f) : 0;
+	int fd = vfs_open(path, VFS_O_RDONLY, 0);
+	ssize_t na = fd >= 0 ? vfs_read(fd, a, sizeof(a)) : -1;
+
+	if (f != NULL)
+		fclose(f);
+	if (fd >= 0)
+		vfs_close(fd);
+	return f != NULL && na == (ssize_t)nb && memcmp(a, b, nb) == 0;
+}
+
+static void
+test_import_tar(void **state)
+{
+	char dir[] = "/tmp/fxvfs.XXXXXX", cmd[1024], path[512], host[512];
+	const char *deep = "a-folder-name-long-enough/to-push-the-whole-path/"
+			   "past-the-hundred-bytes-a-tar-header-holds/"
+			   "in-its-name-field";
+	struct vfs_stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+
+	/* Content with a long path, a link to skip, and an empty folder. */
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd %s; mkdir -p src/%s src/empty; "
+		 "printf 'deep file\\n' > src/%s/leaf.txt; "
+		 "head -c 3000 /dev/urandom > src/noise.bin; "
+		 "ln -s noise.bin src/link; "
+		 "tar -C src -cf content.tar .; "
+		 "tar -C src --format=gnu -cf gnu.tar .; "
+		 "echo 'not an archive at all' > junk.txt",
+		 dir, deep, deep);
+	assert_int_equal(system(cmd), 0);
+
+	snprintf(path, sizeof(path), "%s/content.tar", dir);
+	assert_int_equal(vfs_import(path, "/tar"), 2);
+	snprintf(host, sizeof(host), "%s/src/noise.bin", dir);
+	assert_true(same_bytes("/tar/noise.bin", host));
+	snprintf(path, sizeof(path), "/tar/%s/leaf.txt", deep);
+	snprintf(host, sizeof(host), "%s/src/%s/leaf.txt", dir, deep);
+	assert_true(same_bytes(path, host));
+	assert_int_equal(vfs_stat("/tar/empty", &st), 0);
+	assert_int_equal(vfs_stat("/tar/link", &st), -ENOENT);
+
+	/* GNU tar's own long-name records read the same. */
+	snprintf(path, sizeof(path), "%s/gnu.tar", dir);
+	assert_int_equal(vfs_import(path, "/gnu"), 2);
+	snprintf(path, sizeof(path), "/gnu/%s/leaf.txt", deep);
+	assert_true(same_bytes(path, host));
+
+	/* A file that is no archive, and a folder that is a link cycle. */
+	snprintf(path, sizeof(path), "%s/junk.txt", dir);
+	assert_int_equal(vfs_import(path, "/junk"), -EINVAL);
+	snprintf(cmd, sizeof(cmd), "ln -s . %s/src/empty/loop", dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/src", dir);
+	assert_int_equal(vfs_import(path, "/cycle"), -ELOOP);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -190,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_folders),
 		cmocka_unit_test(test_many_descriptors),
 		cmocka_unit_test(test_import),
+		cmocka_unit_test(test_import_tar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /*
  * vfs: path resolution, the descriptor table and the import of a host
- * folder, over the ramfs nodes.
+ * folder or tar archive, over the ramfs nodes.
  */
 #include "vfs.h"
 
@@ -451,8 +451,176 @@ vfs_import_file(const char *src, const char *dst)
 	return rc;
 }
 
-int
-vfs_import(const char *hostdir, const char *dest)
+/* Create the folders leading to @path, as mkdir -p would. */
+static int
+vfs_mkdirs_for(const char *path)
+{
+	char dir[VFS_PATH_MAX];
+	size_t n = strlen(path);
+	int rc;
+
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, path, n + 1);
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		rc = vfs_mkdir(dir, 0755);
+		if (rc < 0 && rc != -EEXIST)
+			return rc;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Copy @n bytes from @in into vfs file @path; a short archive is -EIO. */
+static int
+vfs_import_bytes(int in, const char *path, long long n)
+{
+	char buf[65536];
+	int out, rc = 0;
+
+	out = vfs_open(path, VFS_O_WRONLY | VFS_O_CREAT | VFS_O_TRUNC, 0644);
+	if (out < 0)
+		return out;
+	while (n > 0 && rc == 0) {
+		size_t want =
+			n < (long long)sizeof(buf) ? (size_t)n : sizeof(buf);
+		ssize_t got = read(in, buf, want);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			rc = got < 0 ? -errno : -EIO;
+		else if (vfs_write(out, buf, (size_t)got) != got)
+			rc = -ENOSPC;
+		else
+			n -= got;
+	}
+	vfs_close(out);
+	return rc;
+}
+
+/* Read exactly @len bytes (one archive block or its padding). */
+static int
+read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* An octal header field; -1 when it is not one. */
+static long long
+tar_number(const char *field, size_t len)
+{
+	long long v = 0;
+	size_t i = 0;
+
+	while (i < len && field[i] == ' ')
+		i++;
+	if (i == len || field[i] < '0' || field[i] > '7')
+		return -1;
+	for (; i < len && field[i] >= '0' && field[i] <= '7'; i++)
+		v = v * 8 + (field[i] - '0');
+	return v;
+}
+
+/*
+ * Import a tar archive (POSIX ustar, with GNU long names) read from @fd:
+ * its regular files and folders go under @dest; links, devices and
+ * extended headers are skipped.  Returns the files copied or -errno.
+ */
+static int
+vfs_import_tar(int fd, const char *dest)
+{
+	char hdr[512], longname[VFS_PATH_MAX] = "", name[VFS_PATH_MAX];
+	char path[VFS_PATH_MAX];
+	int rc, count = 0;
+
+	for (;;) {
+		long long size;
+		const char *n;
+
+		/* A file too short for a header is no archive. */
+		if ((rc = read_full(fd, hdr, sizeof(hdr))) < 0)
+			return rc == -EIO ? -EINVAL : rc;
+		if (hdr[0] == '\0')
+			return count; /* the zero block that ends the archive */
+		size = tar_number(hdr + 124, 12);
+		if (size < 0 || memcmp(hdr + 257, "ustar", 5) != 0)
+			return -EINVAL;
+
+		/* The name: a GNU long name, else prefix and name fields. */
+		if (longname[0] != '\0') {
+			snprintf(name, sizeof(name), "%s", longname);
+			longname[0] = '\0';
+		} else if (hdr[345] != '\0') {
+			snprintf(name, sizeof(name), "%.155s/%.100s", hdr + 345,
+				 hdr);
+		} else {
+			snprintf(name, sizeof(name), "%.100s", hdr);
+		}
+		for (n = name; n[0] == '.' && n[1] == '/';)
+			n += 2;
+		while (*n == '/')
+			n++;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dest, n) >=
+		    sizeof(path))
+			return -ENAMETOOLONG;
+
+		switch (hdr[156]) {
+		case '0':
+		case '\0':
+			rc = vfs_mkdirs_for(path);
+			if (rc == 0)
+				rc = vfs_import_bytes(fd, path, size);
+			count += rc == 0;
+			break;
+		case '5':
+			rc = vfs_mkdirs_for(path);
+			if (rc == 0 && *n != '\0')
+				rc = vfs_mkdir(path, 0755);
+			if (rc == -EEXIST)
+				rc = 0;
+			break;
+		case 'L':
+			if (size >= (long long)sizeof(longname))
+				return -ENAMETOOLONG;
+			rc = read_full(fd, longname, (size_t)size);
+			longname[size] = '\0';
+			break;
+		default:
+			/* Skipped entries still occupy their data blocks. */
+			for (long long left = size; left > 0 && rc == 0;
+			     left -= (long long)sizeof(hdr))
+				rc = read_full(fd, hdr, sizeof(hdr));
+			size = 0;
+			break;
+		}
+		/* Data is padded to whole blocks. */
+		if (rc == 0 && size % 512 != 0)
+			rc = read_full(fd, hdr, (size_t)(512 - size % 512));
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* Folders deeper than this are taken for a symbolic-link cycle. */
+#define VFS_IMPORT_DEPTH 32
+
+static int
+vfs_import_dir(const char *hostdir, const char *dest, int depth)
 {
 	char src[VFS_PATH_MAX], dst[VFS_PATH_MAX];
 	struct dirent *de;
@@ -460,6 +628,8 @@ vfs_import(const char *hostdir, const char *dest)
 	DIR *d;
 	int rc, count = 0;
 
+	if (depth > VFS_IMPORT_DEPTH)
+		return -ELOOP;
 	rc = vfs_mkdir(dest, 0755);
 	if (rc < 0 && rc != -EEXIST)
 		return rc;
@@ -482,7 +652,7 @@ vfs_import(const char *hostdir, const char *dest)
 			break;
 		}
 		if (S_ISDIR(st.st_mode))
-			rc = vfs_import(src, dst);
+			rc = vfs_import_dir(src, dst, depth + 1);
 		else if (S_ISREG(st.st_mode))
 			rc = vfs_import_file(src, dst);
 		else
@@ -494,4 +664,29 @@ vfs_import(const char *hostdir, const char *dest)
 	}
 	closedir(d);
 	return rc < 0 ? rc : count;
+}
+
+int
+vfs_import(const char *hostpath, const char *dest)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (stat(hostpath, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return vfs_import_dir(hostpath, dest, 0);
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+
+	/* A regular file is a tar archive of the content. */
+	rc = vfs_mkdir(dest, 0755);
+	if (rc < 0 && rc != -EEXIST)
+		return rc;
+	fd = open(hostpath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = vfs_import_tar(fd, dest);
+	close(fd);
+	return rc;
 }

@@ -104,9 +104,13 @@ int vfs_rmdir(const char *path);
 int vfs_readdir(const char *path, long index, struct vfs_dirent *ent);
 
 /**
- * Copy the host folder @hostdir, recursively, into folder @dest (created
- * when missing).  Returns the number of files copied or a negative errno.
+ * Copy @hostpath into folder @dest (created when missing): a host folder,
+ * recursively, or a tar archive (uncompressed ustar; folders and regular
+ * files are taken, links and devices skipped).  Returns the number of
+ * files copied or a negative errno (-EINVAL for a file that is no tar
+ * archive, -ELOOP for folders nested past 32 levels, as a link cycle
+ * makes them).
  */
-int vfs_import(const char *hostdir, const char *dest);
+int vfs_import(const char *hostpath, const char *dest);
 
 #endif /* VFS_H */
