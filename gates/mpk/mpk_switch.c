@@ -63,54 +63,54 @@ _Static_assert(sizeof(struct mpk_gate) <= 4096, "the gate state fits");
 _Static_assert(sizeof(struct mpk_table) <= 4096, "the gate table fits");
 
 #define MPK_CLEAR_VECTORS                                                      \
-	"	leaq mpk_page(%rip), %r9\n"                                          \
-	"	movl 116(%r9), %r10d\n"                                              \
-	"	testl %r10d, %r10d\n"                                                \
-	"	jz 2f\n"                                                             \
-	"	vzeroall\n"                                                          \
-	"	cmpl $2, %r10d\n"                                                    \
-	"	jb 3f\n"                                                             \
-	"	vpxord %zmm16, %zmm16, %zmm16\n"                                     \
-	"	vpxord %zmm17, %zmm17, %zmm17\n"                                     \
-	"	vpxord %zmm18, %zmm18, %zmm18\n"                                     \
-	"	vpxord %zmm19, %zmm19, %zmm19\n"                                     \
-	"	vpxord %zmm20, %zmm20, %zmm20\n"                                     \
-	"	vpxord %zmm21, %zmm21, %zmm21\n"                                     \
-	"	vpxord %zmm22, %zmm22, %zmm22\n"                                     \
-	"	vpxord %zmm23, %zmm23, %zmm23\n"                                     \
-	"	vpxord %zmm24, %zmm24, %zmm24\n"                                     \
-	"	vpxord %zmm25, %zmm25, %zmm25\n"                                     \
-	"	vpxord %zmm26, %zmm26, %zmm26\n"                                     \
-	"	vpxord %zmm27, %zmm27, %zmm27\n"                                     \
-	"	vpxord %zmm28, %zmm28, %zmm28\n"                                     \
-	"	vpxord %zmm29, %zmm29, %zmm29\n"                                     \
-	"	vpxord %zmm30, %zmm30, %zmm30\n"                                     \
-	"	vpxord %zmm31, %zmm31, %zmm31\n"                                     \
-	"	kxorw %k1, %k1, %k1\n"                                               \
-	"	kxorw %k2, %k2, %k2\n"                                               \
-	"	kxorw %k3, %k3, %k3\n"                                               \
-	"	kxorw %k4, %k4, %k4\n"                                               \
-	"	kxorw %k5, %k5, %k5\n"                                               \
-	"	kxorw %k6, %k6, %k6\n"                                               \
-	"	kxorw %k7, %k7, %k7\n"                                               \
-	"	jmp 3f\n"                                                            \
+	"\tleaq mpk_page(%rip), %r9\n"                                         \
+	"\tmovl 116(%r9), %r10d\n"                                             \
+	"\ttestl %r10d, %r10d\n"                                               \
+	"\tjz 2f\n"                                                            \
+	"\tvzeroall\n"                                                         \
+	"\tcmpl $2, %r10d\n"                                                   \
+	"\tjb 3f\n"                                                            \
+	"\tvpxord %zmm16, %zmm16, %zmm16\n"                                    \
+	"\tvpxord %zmm17, %zmm17, %zmm17\n"                                    \
+	"\tvpxord %zmm18, %zmm18, %zmm18\n"                                    \
+	"\tvpxord %zmm19, %zmm19, %zmm19\n"                                    \
+	"\tvpxord %zmm20, %zmm20, %zmm20\n"                                    \
+	"\tvpxord %zmm21, %zmm21, %zmm21\n"                                    \
+	"\tvpxord %zmm22, %zmm22, %zmm22\n"                                    \
+	"\tvpxord %zmm23, %zmm23, %zmm23\n"                                    \
+	"\tvpxord %zmm24, %zmm24, %zmm24\n"                                    \
+	"\tvpxord %zmm25, %zmm25, %zmm25\n"                                    \
+	"\tvpxord %zmm26, %zmm26, %zmm26\n"                                    \
+	"\tvpxord %zmm27, %zmm27, %zmm27\n"                                    \
+	"\tvpxord %zmm28, %zmm28, %zmm28\n"                                    \
+	"\tvpxord %zmm29, %zmm29, %zmm29\n"                                    \
+	"\tvpxord %zmm30, %zmm30, %zmm30\n"                                    \
+	"\tvpxord %zmm31, %zmm31, %zmm31\n"                                    \
+	"\tkxorw %k1, %k1, %k1\n"                                              \
+	"\tkxorw %k2, %k2, %k2\n"                                              \
+	"\tkxorw %k3, %k3, %k3\n"                                              \
+	"\tkxorw %k4, %k4, %k4\n"                                              \
+	"\tkxorw %k5, %k5, %k5\n"                                              \
+	"\tkxorw %k6, %k6, %k6\n"                                              \
+	"\tkxorw %k7, %k7, %k7\n"                                              \
+	"\tjmp 3f\n"                                                           \
 	"2:\n"                                                                 \
-	"	pxor %xmm0, %xmm0\n"                                                 \
-	"	pxor %xmm1, %xmm1\n"                                                 \
-	"	pxor %xmm2, %xmm2\n"                                                 \
-	"	pxor %xmm3, %xmm3\n"                                                 \
-	"	pxor %xmm4, %xmm4\n"                                                 \
-	"	pxor %xmm5, %xmm5\n"                                                 \
-	"	pxor %xmm6, %xmm6\n"                                                 \
-	"	pxor %xmm7, %xmm7\n"                                                 \
-	"	pxor %xmm8, %xmm8\n"                                                 \
-	"	pxor %xmm9, %xmm9\n"                                                 \
-	"	pxor %xmm10, %xmm10\n"                                               \
-	"	pxor %xmm11, %xmm11\n"                                               \
-	"	pxor %xmm12, %xmm12\n"                                               \
-	"	pxor %xmm13, %xmm13\n"                                               \
-	"	pxor %xmm14, %xmm14\n"                                               \
-	"	pxor %xmm15, %xmm15\n"                                               \
+	"\tpxor %xmm0, %xmm0\n"                                                \
+	"\tpxor %xmm1, %xmm1\n"                                                \
+	"\tpxor %xmm2, %xmm2\n"                                                \
+	"\tpxor %xmm3, %xmm3\n"                                                \
+	"\tpxor %xmm4, %xmm4\n"                                                \
+	"\tpxor %xmm5, %xmm5\n"                                                \
+	"\tpxor %xmm6, %xmm6\n"                                                \
+	"\tpxor %xmm7, %xmm7\n"                                                \
+	"\tpxor %xmm8, %xmm8\n"                                                \
+	"\tpxor %xmm9, %xmm9\n"                                                \
+	"\tpxor %xmm10, %xmm10\n"                                              \
+	"\tpxor %xmm11, %xmm11\n"                                              \
+	"\tpxor %xmm12, %xmm12\n"                                              \
+	"\tpxor %xmm13, %xmm13\n"                                              \
+	"\tpxor %xmm14, %xmm14\n"                                              \
+	"\tpxor %xmm15, %xmm15\n"                                              \
 	"3:\n"
 
 /* The stack the violation path runs on, whatever stack it came from. */
@@ -122,170 +122,170 @@ __asm__(".text\n"
 	".p2align 4\n"
 	"mpk_switch:\n"
 	/* 1. the caller's registers, on its own stack */
-	"	pushq %rbp\n"
-	"	pushq %rbx\n"
-	"	pushq %r12\n"
-	"	pushq %r13\n"
-	"	pushq %r14\n"
-	"	pushq %r15\n"
-	"	movslq %edi, %r12\n"
-	"	movq %rsi, %r13\n"
+	"\tpushq %rbp\n"
+	"\tpushq %rbx\n"
+	"\tpushq %r12\n"
+	"\tpushq %r13\n"
+	"\tpushq %r14\n"
+	"\tpushq %r15\n"
+	"\tmovslq %edi, %r12\n"
+	"\tmovq %rsi, %r13\n"
 	/* 2. into the gate */
-	"	leaq mpk_page(%rip), %r9\n"
-	"	movl 112(%r9), %eax\n"
-	"	xorl %ecx, %ecx\n"
-	"	xorl %edx, %edx\n"
-	"	wrpkru\n"
-	"	leaq mpk_page(%rip), %r9\n"
-	"	cmpl 112(%r9), %eax\n"
-	"	jne .Lmpk_violation\n"
-	"	leaq mpk_gate(%rip), %r8\n"
-	"	movq %fs:0, %rax\n"
-	"	cmpq (%r8), %rax\n"
-	"	jne .Lmpk_violation\n"
+	"\tleaq mpk_page(%rip), %r9\n"
+	"\tmovl 112(%r9), %eax\n"
+	"\txorl %ecx, %ecx\n"
+	"\txorl %edx, %edx\n"
+	"\twrpkru\n"
+	"\tleaq mpk_page(%rip), %r9\n"
+	"\tcmpl 112(%r9), %eax\n"
+	"\tjne .Lmpk_violation\n"
+	"\tleaq mpk_gate(%rip), %r8\n"
+	"\tmovq %fs:0, %rax\n"
+	"\tcmpq (%r8), %rax\n"
+	"\tjne .Lmpk_violation\n"
 	/* 3. the function: dispatcher and compartment; the argument block */
-	"	cmpl 100(%r9), %r12d\n"
-	"	jae .Lmpk_violation\n"
-	"	movq %r12, %rbx\n"
-	"	shlq $4, %rbx\n"
-	"	addq 104(%r9), %rbx\n"
-	"	movq (%rbx), %r14\n"
-	"	movl 8(%rbx), %ebx\n"
-	"	cmpl (%r9), %ebx\n"
-	"	jae .Lmpk_violation\n"
-	"	testq %r13, %r13\n"
-	"	jz 1f\n"
-	"	cmpq 16(%r8), %r13\n"
-	"	jb .Lmpk_violation\n"
-	"	cmpq 24(%r8), %r13\n"
-	"	jae .Lmpk_violation\n"
+	"\tcmpl 100(%r9), %r12d\n"
+	"\tjae .Lmpk_violation\n"
+	"\tmovq %r12, %rbx\n"
+	"\tshlq $4, %rbx\n"
+	"\taddq 104(%r9), %rbx\n"
+	"\tmovq (%rbx), %r14\n"
+	"\tmovl 8(%rbx), %ebx\n"
+	"\tcmpl (%r9), %ebx\n"
+	"\tjae .Lmpk_violation\n"
+	"\ttestq %r13, %r13\n"
+	"\tjz 1f\n"
+	"\tcmpq 16(%r8), %r13\n"
+	"\tjb .Lmpk_violation\n"
+	"\tcmpq 24(%r8), %r13\n"
+	"\tjae .Lmpk_violation\n"
 	"1:\n"
 	/* 4. a frame for the call; the callee becomes current */
-	"	movl 12(%r8), %ecx\n"
-	"	cmpl $200, %ecx\n"
-	"	jae .Lmpk_violation\n"
-	"	movl 8(%r8), %edx\n"
-	"	cmpl $24, %edx\n"
-	"	ja .Lmpk_violation\n"
-	"	movq %rcx, %rax\n"
-	"	shlq $4, %rax\n"
-	"	leaq 232(%r8,%rax), %rax\n"
-	"	movl %edx, (%rax)\n"
-	"	movq 32(%r8,%rdx,8), %r10\n"
-	"	movq %r10, 8(%rax)\n"
-	"	incl %ecx\n"
-	"	movl %ecx, 12(%r8)\n"
-	"	movq %rsp, 32(%r8,%rdx,8)\n"
-	"	movl %ebx, 8(%r8)\n"
-	"	movq 32(%r8,%rbx,8), %r15\n"
-	"	testq %r15, %r15\n"
-	"	jz .Lmpk_violation\n"
+	"\tmovl 12(%r8), %ecx\n"
+	"\tcmpl $200, %ecx\n"
+	"\tjae .Lmpk_violation\n"
+	"\tmovl 8(%r8), %edx\n"
+	"\tcmpl $24, %edx\n"
+	"\tja .Lmpk_violation\n"
+	"\tmovq %rcx, %rax\n"
+	"\tshlq $4, %rax\n"
+	"\tleaq 232(%r8,%rax), %rax\n"
+	"\tmovl %edx, (%rax)\n"
+	"\tmovq 32(%r8,%rdx,8), %r10\n"
+	"\tmovq %r10, 8(%rax)\n"
+	"\tincl %ecx\n"
+	"\tmovl %ecx, 12(%r8)\n"
+	"\tmovq %rsp, 32(%r8,%rdx,8)\n"
+	"\tmovl %ebx, 8(%r8)\n"
+	"\tmovq 32(%r8,%rbx,8), %r15\n"
+	"\ttestq %r15, %r15\n"
+	"\tjz .Lmpk_violation\n"
 	/* 5. the callee's PKRU, checked, its stack, and the call */
-	"	movl 4(%r9,%rbx,4), %eax\n"
-	"	xorl %ecx, %ecx\n"
-	"	xorl %edx, %edx\n"
-	"	wrpkru\n"
-	"	leaq mpk_page(%rip), %r9\n"
-	"	cmpl (%r9), %ebx\n"
-	"	jae .Lmpk_violation\n"
-	"	cmpl 4(%r9,%rbx,4), %eax\n"
-	"	jne .Lmpk_violation\n"
-	"	movl %ebx, %fs:mpk_cur@tpoff\n" MPK_CLEAR_VECTORS
-	"	movq %r15, %rsp\n"
-	"	movq %r13, %rdi\n"
-	"	movq %r14, %rax\n"
-	"	xorl %ebx, %ebx\n"
-	"	xorl %ebp, %ebp\n"
-	"	xorl %r12d, %r12d\n"
-	"	xorl %r13d, %r13d\n"
-	"	xorl %r14d, %r14d\n"
-	"	xorl %r15d, %r15d\n"
-	"	xorl %esi, %esi\n"
-	"	xorl %edx, %edx\n"
-	"	xorl %ecx, %ecx\n"
-	"	xorl %r8d, %r8d\n"
-	"	xorl %r9d, %r9d\n"
-	"	xorl %r10d, %r10d\n"
-	"	xorl %r11d, %r11d\n"
-	"	cld\n"
-	"	call *%rax\n"
+	"\tmovl 4(%r9,%rbx,4), %eax\n"
+	"\txorl %ecx, %ecx\n"
+	"\txorl %edx, %edx\n"
+	"\twrpkru\n"
+	"\tleaq mpk_page(%rip), %r9\n"
+	"\tcmpl (%r9), %ebx\n"
+	"\tjae .Lmpk_violation\n"
+	"\tcmpl 4(%r9,%rbx,4), %eax\n"
+	"\tjne .Lmpk_violation\n"
+	"\tmovl %ebx, %fs:mpk_cur@tpoff\n" MPK_CLEAR_VECTORS
+	"\tmovq %r15, %rsp\n"
+	"\tmovq %r13, %rdi\n"
+	"\tmovq %r14, %rax\n"
+	"\txorl %ebx, %ebx\n"
+	"\txorl %ebp, %ebp\n"
+	"\txorl %r12d, %r12d\n"
+	"\txorl %r13d, %r13d\n"
+	"\txorl %r14d, %r14d\n"
+	"\txorl %r15d, %r15d\n"
+	"\txorl %esi, %esi\n"
+	"\txorl %edx, %edx\n"
+	"\txorl %ecx, %ecx\n"
+	"\txorl %r8d, %r8d\n"
+	"\txorl %r9d, %r9d\n"
+	"\txorl %r10d, %r10d\n"
+	"\txorl %r11d, %r11d\n"
+	"\tcld\n"
+	"\tcall *%rax\n"
 	/* 6. back into the gate; the frame says where to */
-	"	leaq mpk_page(%rip), %r9\n"
-	"	movl 112(%r9), %eax\n"
-	"	xorl %ecx, %ecx\n"
-	"	xorl %edx, %edx\n"
-	"	wrpkru\n"
-	"	leaq mpk_page(%rip), %r9\n"
-	"	cmpl 112(%r9), %eax\n"
-	"	jne .Lmpk_violation\n"
-	"	leaq mpk_gate(%rip), %r8\n"
-	"	movq %fs:0, %rax\n"
-	"	cmpq (%r8), %rax\n"
-	"	jne .Lmpk_violation\n"
-	"	movl 12(%r8), %ecx\n"
-	"	testl %ecx, %ecx\n"
-	"	jz .Lmpk_violation\n"
-	"	cmpl $200, %ecx\n"
-	"	ja .Lmpk_violation\n"
-	"	decl %ecx\n"
-	"	movl %ecx, 12(%r8)\n"
-	"	shlq $4, %rcx\n"
-	"	leaq 232(%r8,%rcx), %rax\n"
-	"	movl (%rax), %r12d\n"
-	"	cmpl $24, %r12d\n"
-	"	ja .Lmpk_violation\n"
-	"	movq 32(%r8,%r12,8), %r11\n"
-	"	movq 8(%rax), %r10\n"
-	"	movq %r10, 32(%r8,%r12,8)\n"
-	"	movl %r12d, 8(%r8)\n"
-	"	cmpl $24, %r12d\n"
-	"	je .Lmpk_to_core\n"
-	"	cmpl (%r9), %r12d\n"
-	"	jae .Lmpk_violation\n"
-	"	movl 4(%r9,%r12,4), %eax\n"
-	"	xorl %ecx, %ecx\n"
-	"	xorl %edx, %edx\n"
-	"	wrpkru\n"
-	"	leaq mpk_page(%rip), %r9\n"
-	"	cmpl (%r9), %r12d\n"
-	"	jae .Lmpk_violation\n"
-	"	cmpl 4(%r9,%r12,4), %eax\n"
-	"	jne .Lmpk_violation\n"
-	"	jmp .Lmpk_back\n"
+	"\tleaq mpk_page(%rip), %r9\n"
+	"\tmovl 112(%r9), %eax\n"
+	"\txorl %ecx, %ecx\n"
+	"\txorl %edx, %edx\n"
+	"\twrpkru\n"
+	"\tleaq mpk_page(%rip), %r9\n"
+	"\tcmpl 112(%r9), %eax\n"
+	"\tjne .Lmpk_violation\n"
+	"\tleaq mpk_gate(%rip), %r8\n"
+	"\tmovq %fs:0, %rax\n"
+	"\tcmpq (%r8), %rax\n"
+	"\tjne .Lmpk_violation\n"
+	"\tmovl 12(%r8), %ecx\n"
+	"\ttestl %ecx, %ecx\n"
+	"\tjz .Lmpk_violation\n"
+	"\tcmpl $200, %ecx\n"
+	"\tja .Lmpk_violation\n"
+	"\tdecl %ecx\n"
+	"\tmovl %ecx, 12(%r8)\n"
+	"\tshlq $4, %rcx\n"
+	"\tleaq 232(%r8,%rcx), %rax\n"
+	"\tmovl (%rax), %r12d\n"
+	"\tcmpl $24, %r12d\n"
+	"\tja .Lmpk_violation\n"
+	"\tmovq 32(%r8,%r12,8), %r11\n"
+	"\tmovq 8(%rax), %r10\n"
+	"\tmovq %r10, 32(%r8,%r12,8)\n"
+	"\tmovl %r12d, 8(%r8)\n"
+	"\tcmpl $24, %r12d\n"
+	"\tje .Lmpk_to_core\n"
+	"\tcmpl (%r9), %r12d\n"
+	"\tjae .Lmpk_violation\n"
+	"\tmovl 4(%r9,%r12,4), %eax\n"
+	"\txorl %ecx, %ecx\n"
+	"\txorl %edx, %edx\n"
+	"\twrpkru\n"
+	"\tleaq mpk_page(%rip), %r9\n"
+	"\tcmpl (%r9), %r12d\n"
+	"\tjae .Lmpk_violation\n"
+	"\tcmpl 4(%r9,%r12,4), %eax\n"
+	"\tjne .Lmpk_violation\n"
+	"\tjmp .Lmpk_back\n"
 	".Lmpk_to_core:\n"
-	"	movl $0xfffffffc, %eax\n"
-	"	xorl %ecx, %ecx\n"
-	"	xorl %edx, %edx\n"
-	"	wrpkru\n"
-	"	cmpl $0xfffffffc, %eax\n"
-	"	jne .Lmpk_violation\n"
+	"\tmovl $0xfffffffc, %eax\n"
+	"\txorl %ecx, %ecx\n"
+	"\txorl %edx, %edx\n"
+	"\twrpkru\n"
+	"\tcmpl $0xfffffffc, %eax\n"
+	"\tjne .Lmpk_violation\n"
 	".Lmpk_back:\n"
-	"	movl %r12d, %fs:mpk_cur@tpoff\n"
-	"	movq %r11, %rsp\n"
-	"	popq %r15\n"
-	"	popq %r14\n"
-	"	popq %r13\n"
-	"	popq %r12\n"
-	"	popq %rbx\n"
-	"	popq %rbp\n" MPK_CLEAR_VECTORS "	xorl %eax, %eax\n"
-	"	xorl %ecx, %ecx\n"
-	"	xorl %edx, %edx\n"
-	"	xorl %esi, %esi\n"
-	"	xorl %edi, %edi\n"
-	"	xorl %r8d, %r8d\n"
-	"	xorl %r9d, %r9d\n"
-	"	xorl %r10d, %r10d\n"
-	"	xorl %r11d, %r11d\n"
-	"	cld\n"
-	"	ret\n"
+	"\tmovl %r12d, %fs:mpk_cur@tpoff\n"
+	"\tmovq %r11, %rsp\n"
+	"\tpopq %r15\n"
+	"\tpopq %r14\n"
+	"\tpopq %r13\n"
+	"\tpopq %r12\n"
+	"\tpopq %rbx\n"
+	"\tpopq %rbp\n" MPK_CLEAR_VECTORS "\txorl %eax, %eax\n"
+	"\txorl %ecx, %ecx\n"
+	"\txorl %edx, %edx\n"
+	"\txorl %esi, %esi\n"
+	"\txorl %edi, %edi\n"
+	"\txorl %r8d, %r8d\n"
+	"\txorl %r9d, %r9d\n"
+	"\txorl %r10d, %r10d\n"
+	"\txorl %r11d, %r11d\n"
+	"\tcld\n"
+	"\tret\n"
 	/* Something the gate did not set: only key 0 from here on, a stack
 	 * of the runtime's own, and a report. */
 	".Lmpk_violation:\n"
-	"	movl $0xfffffffc, %eax\n"
-	"	xorl %ecx, %ecx\n"
-	"	xorl %edx, %edx\n"
-	"	wrpkru\n"
-	"	leaq mpk_fail_stack+16384(%rip), %rsp\n"
-	"	call mpk_gate_violation\n"
-	"	ud2\n"
+	"\tmovl $0xfffffffc, %eax\n"
+	"\txorl %ecx, %ecx\n"
+	"\txorl %edx, %edx\n"
+	"\twrpkru\n"
+	"\tleaq mpk_fail_stack+16384(%rip), %rsp\n"
+	"\tcall mpk_gate_violation\n"
+	"\tud2\n"
 	".size mpk_switch, .-mpk_switch\n");
