@@ -95,8 +95,8 @@ extern const struct gate_image gate_image;
 /**
  * Set up the mechanism for @img, run img->entry in its compartment and
  * return its exit status (proc exits with it itself, once every
- * compartment has flushed its output).  Called once by the platform's main() after
- * options and console are ready.  Errors that make isolation impossible
+ * compartment has flushed its output).  Called once by the platform's
+ * main() after options and console are ready.  Errors that make isolation impossible
  * (no protection keys, a seccomp filter that cannot be loaded) stop the
  * image with a message through plat_panic().
  */

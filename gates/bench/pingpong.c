@@ -1,7 +1,8 @@
 /*
  * The reference for the proc gate: a bare shared-memory ping-pong between
  * two processes, with the same wait policy as the gate (spin for an
- * adaptive while, then sleep on a futex).  Prints the median round trip over batches:
+ * adaptive while, then sleep on a futex).  Prints the median round trip
+ * over batches:
  *
  *	pingpong [COUNT [SPIN [YIELDS]]]   ->   "bare_ns=X"
  */
