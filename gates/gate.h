@@ -96,9 +96,11 @@ extern const struct gate_image gate_image;
  * Set up the mechanism for @img, run img->entry in its compartment and
  * return its exit status (proc exits with it itself, once every
  * compartment has flushed its output).  Called once by the platform's
- * main() after options and console are ready.  Errors that make isolation impossible
- * (no protection keys, a seccomp filter that cannot be loaded) stop the
- * image with a message through plat_panic().
+ * main() after options and console are ready.  Errors that make isolation
+ * impossible stop the image with a message: a host that lacks what the
+ * mechanism needs (no protection keys) exits 3, an environment error;
+ * anything else (a seccomp filter that cannot be loaded) goes through
+ * plat_panic().
  */
 int gate_rt_start(const struct gate_image *img);
 
