@@ -77,6 +77,12 @@ int bench_host_fingerprint(struct bench_host *host);
 int bench_host_can_run(const struct bench_host *host, const char *mech);
 
 /**
+ * Why this host cannot run @mech ("the CPU has no protection keys"), or
+ * NULL when it can.  A static string.
+ */
+const char *bench_host_lacks(const struct bench_host *host, const char *mech);
+
+/**
  * The mechanisms bench_host_can_run() accepts, NULL-terminated, weakest
  * first, for listing ("fcall", "proc", "mpk"; "none" is left out).
  */

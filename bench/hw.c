@@ -220,13 +220,25 @@ bench_host_fingerprint(struct bench_host *host)
 int
 bench_host_can_run(const struct bench_host *host, const char *mech)
 {
+	return bench_host_lacks(host, mech) == NULL;
+}
+
+const char *
+bench_host_lacks(const struct bench_host *host, const char *mech)
+{
 	if (strcmp(mech, "none") == 0 || strcmp(mech, "fcall") == 0)
-		return 1;
+		return NULL;
 	if (strcmp(mech, "proc") == 0)
-		return strcmp(host->os, "Linux") == 0;
-	if (strcmp(mech, "mpk") == 0)
-		return host->pku && host->ospke;
-	return 0;
+		return strcmp(host->os, "Linux") == 0
+			       ? NULL
+			       : "proc needs Linux (seccomp, futexes)";
+	if (strcmp(mech, "mpk") == 0) {
+		if (!host->pku)
+			return "the CPU has no protection keys";
+		return host->ospke ? NULL
+				   : "the OS did not enable protection keys";
+	}
+	return "flexexplore knows no such mechanism";
 }
 
 static void
@@ -345,6 +357,5 @@ bench_host_text(const struct bench_host *h, struct strbuf *sb)
 	sb_adds(sb, "\n");
 	if (!bench_host_can_run(h, "mpk"))
 		sb_addf(sb, "             (no mpk: %s)\n",
-			!h->pku ? "the CPU has no protection keys"
-				: "the OS did not enable protection keys");
+			bench_host_lacks(h, "mpk"));
 }

@@ -695,8 +695,14 @@ record_end(struct engine *e, double *inferred_pass, double *inferred_miss,
 			if (!ev_runnable(e->ev, e->sp, &c)) {
 				d.kind = DB_SKIPPED;
 				snprintf(reason, sizeof(reason),
-					 "this host cannot run mechanism '%s'",
-					 cs_config_mechanism(e->sp, &c));
+					 "this host cannot run mechanism "
+					 "'%s'%s%s",
+					 cs_config_mechanism(e->sp, &c),
+					 e->ev->lacks[c.mech] != NULL ? ": "
+								      : "",
+					 e->ev->lacks[c.mech] != NULL
+						 ? e->ev->lacks[c.mech]
+						 : "");
 				d.reason = reason;
 				(*skipped)++;
 			} else if (k == 1) {
@@ -779,6 +785,16 @@ open_evaluator(struct engine *e)
 				xrealloc(e->ev->mechanisms, sizeof(char *));
 		e->ev->mechanisms[n] = NULL;
 		free(copy);
+
+		/* What the host lacks no longer matters; the list does. */
+		for (int m = 0; m < cs_space_nmechanisms(e->sp); m++) {
+			free(e->ev->lacks[m]);
+			e->ev->lacks[m] = NULL;
+			if (!ev_runnable_mechanism(
+				    e->ev, cs_space_mechanism(e->sp, m)))
+				e->ev->lacks[m] =
+					xstrdup("left out with --mechanisms");
+		}
 	}
 	e->higher = e->ev->higher_is_better;
 	if (o->direction != NULL)

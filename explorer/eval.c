@@ -34,22 +34,27 @@ ev_free(struct evaluator *ev)
 	for (int i = 0; ev->mechanisms != NULL && ev->mechanisms[i]; i++)
 		free(ev->mechanisms[i]);
 	free(ev->mechanisms);
+	for (int i = 0; i < CS_MAX_MECHANISMS; i++)
+		free(ev->lacks[i]);
 	free(ev);
+}
+
+int
+ev_runnable_mechanism(const struct evaluator *ev, const char *mech)
+{
+	for (int i = 0; ev->mechanisms[i] != NULL; i++)
+		if (strcmp(ev->mechanisms[i], mech) == 0)
+			return 1;
+	return 0;
 }
 
 int
 ev_runnable(const struct evaluator *ev, const struct cs_space *sp,
 	    const struct cs_config *cfg)
 {
-	const char *mech;
-
 	if (cfg->mech == CS_MECH_NONE)
 		return 1;
-	mech = cs_space_mechanism(sp, cfg->mech);
-	for (int i = 0; ev->mechanisms[i] != NULL; i++)
-		if (strcmp(ev->mechanisms[i], mech) == 0)
-			return 1;
-	return 0;
+	return ev_runnable_mechanism(ev, cs_space_mechanism(sp, cfg->mech));
 }
 
 /* Every mechanism the space declares, as a NULL-terminated list. */
@@ -731,10 +736,15 @@ ev_real_open(const struct cs_space *sp, const char *metric, int runs,
 
 	/* The mechanisms of the space this host can run. */
 	ev->mechanisms = xcalloc(cs_space_nmechanisms(sp) + 1, sizeof(char *));
-	for (int i = 0; i < cs_space_nmechanisms(sp); i++)
-		if (bench_host_can_run(&host, cs_space_mechanism(sp, i)))
-			ev->mechanisms[n++] =
-				xstrdup(cs_space_mechanism(sp, i));
+	for (int i = 0; i < cs_space_nmechanisms(sp); i++) {
+		const char *mech = cs_space_mechanism(sp, i);
+		const char *why = bench_host_lacks(&host, mech);
+
+		if (why == NULL)
+			ev->mechanisms[n++] = xstrdup(mech);
+		else
+			ev->lacks[i] = xstrdup(why);
+	}
 
 	/* The host's description already lists the mechanisms it runs. */
 	sb_init(&sb);

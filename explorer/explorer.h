@@ -49,6 +49,8 @@ struct evaluator {
 	int higher_is_better;
 	/* Mechanisms this evaluator can run; NULL-terminated. */
 	char **mechanisms;
+	/* Why it cannot run the space's mechanism m, or NULL if unknown. */
+	char *lacks[CS_MAX_MECHANISMS];
 	/* Measure @cfg once more.  0, or an fx_exit code that stops all. */
 	int (*evaluate)(struct evaluator *ev, const struct cs_config *cfg,
 			struct ev_result *res);
@@ -92,6 +94,8 @@ struct evaluator *ev_real_open(const struct cs_space *sp, const char *metric,
 			       int runs, double seconds, int *code);
 
 void ev_free(struct evaluator *ev);
+/** Whether the evaluator runs mechanism @mech (a name). */
+int ev_runnable_mechanism(const struct evaluator *ev, const char *mech);
 /** Whether @ev can run the mechanism of @cfg. */
 int ev_runnable(const struct evaluator *ev, const struct cs_space *sp,
 		const struct cs_config *cfg);

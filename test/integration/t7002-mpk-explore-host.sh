@@ -24,6 +24,9 @@ else
 	expect_eq "each skip is stored with the mechanism as its reason" 7 \
 		"$(sql "SELECT count(*) FROM decisions WHERE kind = 'skipped'
 		AND reason LIKE '%mechanism ''mpk''%'")"
+	expect_eq "and with what the host lacks for it" 7 \
+		"$(sql "SELECT count(*) FROM decisions WHERE kind = 'skipped'
+		AND reason LIKE '%: the % protection keys'")"
 	expect_grep "the baseline is ranked" \
 		'1 +[0-9.]+ +[0-9.]+ +100.0% +httpd\+httpparser\+net\+vfs' \
 		"$T/out"
