@@ -195,8 +195,6 @@ print_list(const struct cs_space *sp, uint64_t limit, int json)
 			continue;
 		}
 		cs_hash_name(name.buf, hash);
-		sb_reset(&name);
-		cs_name(sp, &cfg, &name);
 		printf("  {\"index\": %" PRIu64 ", \"name\": \"%s\", "
 		       "\"hash\": \"%s\", \"score\": %.3f}%s\n",
 		       i, name.buf, hash, cs_score(sp, &cfg),
