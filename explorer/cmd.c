@@ -367,35 +367,58 @@ parse_id(const char *cmd, const char *s, int64_t *id)
 	return FX_EXIT_OK;
 }
 
-int
-cmd_status(int argc, char **argv)
+/*
+ * What status and stop both take: [--db FILE] [ID].  Returns FX_EXIT_OK
+ * with *path and *id set (0: every exploration), or the code to exit with;
+ * *done is set when --help was answered.
+ */
+static int
+parse_db_and_id(const char *cmd, const char *help, int argc, char **argv,
+		const char **path, int64_t *id, int *done)
 {
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct status_ctx s = {0};
-	const char *path = NULL;
-	int c, code;
+	int c;
 
+	*path = NULL;
+	*id = 0;
+	*done = 0;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'd') {
-			path = optarg;
+			*path = optarg;
 		} else if (c == 'h') {
-			printf("usage: flexexplore status [--db FILE] [ID]\n\n"
-			       "The explorations in the database, running "
-			       "and finished; with ID,\nthe details of one.\n");
+			fputs(help, stdout);
+			*done = 1;
 			return FX_EXIT_OK;
 		} else {
-			return cli_usage_error("status", "unknown option '%s'",
+			return cli_usage_error(cmd, "unknown option '%s'",
 					       argv[optind - 1]);
 		}
 	}
-	if (optind < argc && parse_id("status", argv[optind], &s.only) != 0)
+	if (optind < argc && parse_id(cmd, argv[optind], id) != 0)
 		return FX_EXIT_USAGE;
+	return FX_EXIT_OK;
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	struct status_ctx s = {0};
+	const char *path;
+	int code, done;
+
+	code = parse_db_and_id("status",
+			       "usage: flexexplore status [--db FILE] [ID]\n\n"
+			       "The explorations in the database, running and "
+			       "finished; with ID,\nthe details of one.\n",
+			       argc, argv, &path, &s.only, &done);
+	if (code != FX_EXIT_OK || done)
+		return code;
 	code = open_for_reading(path, &s.db);
 	if (code != FX_EXIT_OK)
 		return code;
@@ -442,33 +465,18 @@ collect_running(const struct db_exploration *e, void *arg)
 int
 cmd_stop(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct stop_ctx s = {0};
-	const char *path = NULL;
-	int c, code = FX_EXIT_OK;
+	const char *path;
+	int code, done;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'd') {
-			path = optarg;
-		} else if (c == 'h') {
-			printf("usage: flexexplore stop [--db FILE] [ID]\n\n"
-			       "End a running exploration cleanly (all of "
-			       "them without ID): what it\nmeasured stays; "
-			       "its command resumes it.\n");
-			return FX_EXIT_OK;
-		} else {
-			return cli_usage_error("stop", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
-	}
-	if (optind < argc && parse_id("stop", argv[optind], &s.only) != 0)
-		return FX_EXIT_USAGE;
+	code = parse_db_and_id("stop",
+			       "usage: flexexplore stop [--db FILE] [ID]\n\n"
+			       "End a running exploration cleanly (all of them "
+			       "without ID): what it\nmeasured stays; its "
+			       "command resumes it.\n",
+			       argc, argv, &path, &s.only, &done);
+	if (code != FX_EXIT_OK || done)
+		return code;
 	code = open_for_reading(path, &s.db);
 	if (code != FX_EXIT_OK)
 		return code;
