@@ -51,8 +51,10 @@ if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; 
 	expect_grep "JSON has the status" '^\{"status":"ok"' "$T/out"
 
 	# A running server, measured where it is.
-	# A port nothing listens on, from the ephemeral range.
-	for port in $(shuf -i 20000-40000 -n 20); do
+	# A port nothing listens on, below the kernel's ephemeral range
+	# (32768 up), so that no client socket can hold the port
+	# redis-server is about to bind.
+	for port in $(shuf -i 20000-32000 -n 20); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
 	done
 	redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
