@@ -133,9 +133,9 @@ int ac_find_below(const struct cs_space *sp, const struct antichain *a,
 /* ---- The model ------------------------------------------------------- */
 
 struct model;
-struct model *model_new(const struct cs_space *sp);
+struct model *model_new(const struct cs_space *sp, int higher_is_better);
 void model_free(struct model *m);
-/** Learn from one evaluated configuration (log of its value). */
+/** Learn from one evaluated configuration and its value. */
 void model_add(struct model *m, const struct cs_config *cfg, double value);
 /** Predicted value of @cfg (the baseline's until anything is learnt). */
 double model_predict(struct model *m, const struct cs_config *cfg);

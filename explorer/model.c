@@ -1,10 +1,12 @@
 /*
- * The cost model of model-guided exploration: the logarithm of a
- * configuration's value is predicted as the baseline's plus one cost per
- * hardening slot it uses and one per pair of units it separates (per
- * isolating mechanism), fitted by ridge regression to everything
- * evaluated so far.  It only orders the search; decisions still come from
- * measurements and the safety order.
+ * The cost model of model-guided exploration.  Overheads add up in time
+ * per operation: a configuration's cost is one term per hardening slot it
+ * uses and one per pair of units it separates (per isolating mechanism),
+ * in units of the first evaluated configuration's (the baseline's) time,
+ * fitted by ridge regression to everything evaluated so far.  The time
+ * is the value itself for a lower-is-better metric (a latency) and its
+ * inverse for a higher-is-better one (a throughput).  It only orders the
+ * search; decisions still come from measurements and the safety order.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -17,21 +19,23 @@
 
 struct model {
 	const struct cs_space *sp;
+	int higher;
 	int nunits, niso, nslots, nfeat;
 	int iso_pos[CS_MAX_MECHANISMS];
 	int slot_bit[64]; /* feature index of each hardening slot bit */
 	double *xtx, *xty, *w, *chol;
 	int n, dirty;
-	double first;
+	double first; /* the first value learnt: the unit of time */
 };
 
 struct model *
-model_new(const struct cs_space *sp)
+model_new(const struct cs_space *sp, int higher_is_better)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
 	int pos = 0, k;
 
 	m->sp = sp;
+	m->higher = higher_is_better;
 	m->nunits = cs_space_nunits(sp);
 	for (int i = 0; i < cs_space_nmechanisms(sp); i++)
 		m->iso_pos[i] = cs_space_mechanism_isolates(sp, i) ? pos++ : -1;
@@ -89,11 +93,13 @@ model_add(struct model *m, const struct cs_config *cfg, double value)
 {
 	int *idx = xmalloc(m->nfeat * sizeof(int));
 	int n = features(m, cfg, idx);
-	double y = log(value > 0 ? value : 1e-300);
+	double y;
 
+	if (value <= 0)
+		value = 1e-300;
 	if (m->n == 0)
-		m->first = y;
-	y -= m->first;
+		m->first = value;
+	y = (m->higher ? m->first / value : value / m->first) - 1;
 	for (int i = 0; i < n; i++) {
 		m->xty[idx[i]] += y;
 		for (int j = 0; j < n; j++)
@@ -152,7 +158,7 @@ double
 model_predict(struct model *m, const struct cs_config *cfg)
 {
 	int *idx, n;
-	double y = 0;
+	double t = 1;
 
 	if (m->n == 0)
 		return 0;
@@ -161,7 +167,11 @@ model_predict(struct model *m, const struct cs_config *cfg)
 	idx = xmalloc(m->nfeat * sizeof(int));
 	n = features(m, cfg, idx);
 	for (int i = 0; i < n; i++)
-		y += m->w[idx[i]];
+		t += m->w[idx[i]];
 	free(idx);
-	return exp(y + m->first);
+
+	/* Fitted costs may come out negative; no time is below a hundredth. */
+	if (t < 0.01)
+		t = 0.01;
+	return m->higher ? m->first / t : m->first * t;
 }

@@ -159,7 +159,7 @@ sr_new(const struct cs_space *sp, enum ex_strategy strategy,
 	s->runnable = runnable;
 	s->arg = arg;
 	if (strategy == EX_MODEL)
-		s->model = model_new(sp);
+		s->model = model_new(sp, higher_is_better);
 	detect_product(s);
 	return s;
 }
@@ -361,27 +361,24 @@ build_chain(struct search *s, const struct cs_config *from, int up,
 }
 
 /*
- * Where to probe chain[lo..hi).  Climbing from a pass, the turn is
- * usually near (the budget is met low in the order): gallop, probing
- * 1, 2, 4, ... links up while they pass, then bisect the last bracket.
- * Descending from a miss, bisect a little closer to the miss.  With a
- * model: the last link predicted to stay on the starting side (the first
- * one past it when none is), so that a right prediction settles the chain
- * in two evaluations; after a wrong one, as without a model.
+ * Where to probe chain[lo..hi): the next link.  Each walk starts next to
+ * the border (at the baseline, at a configuration the finder found, or
+ * one link past another walk's turn), so the turn is usually near, and a
+ * miss met one step above a pass (a pass one step below a miss) is often
+ * on the border itself, which must be evaluated anyway; probing further
+ * along the chain would spend evaluations inside the region either side.
+ * With a model: the last link predicted to stay on the starting side (the
+ * first one past it when none is), so that a right prediction settles the
+ * chain in two evaluations; after a wrong one, the next link again.
  */
 static int
 probe_index(struct search *s, const struct cs_config *chain, int lo, int hi,
-	    int up, int surprised, int gallop)
+	    int up, int surprised)
 {
 	int t = lo;
 
-	if (s->model == NULL || surprised) {
-		if (up && gallop > 0) {
-			t = lo + gallop - 1;
-			return t < hi ? t : hi - 1;
-		}
-		return lo + (hi - lo) * (up ? 1 : 2) / (up ? 2 : 5);
-	}
+	if (s->model == NULL || surprised)
+		return lo;
 	while (t < hi) {
 		int pass =
 			predicted_pass(s, model_predict(s->model, &chain[t]));
@@ -419,13 +416,12 @@ walk(struct search *s, struct cs_config from, int up)
 
 	while (!s->stopped) {
 		int n = build_chain(s, &from, up, chain), lo = 0, hi = n;
-		int surprised = 0, gallop = 1;
+		int surprised = 0;
 
 		if (n == 0)
 			break;
 		while (lo < hi && !s->stopped) {
-			int mid = probe_index(s, chain, lo, hi, up, surprised,
-					      gallop);
+			int mid = probe_index(s, chain, lo, hi, up, surprised);
 			int r = sr_known(s, &chain[mid]);
 
 			if (r == -1 && s->model != NULL) {
@@ -437,13 +433,10 @@ walk(struct search *s, struct cs_config from, int up)
 			} else if (r == -1) {
 				r = sr_eval(s, &chain[mid]);
 			}
-			if (r == (up ? SR_PASS : SR_MISS)) {
+			if (r == (up ? SR_PASS : SR_MISS))
 				lo = mid + 1;
-				gallop *= 2;
-			} else {
+			else
 				hi = mid;
-				gallop = 0;
-			}
 		}
 		if (s->stopped)
 			break;
