@@ -1,7 +1,7 @@
 /*
- * Choosing what to evaluate: walks along chains of the safety order with
- * a binary search for the point where the budget stops being met, and a
- * finder that certifies that nothing is left undecided.
+ * Choosing what to evaluate: walks along chains of the safety order to
+ * the point where the budget stops being met, and a finder that certifies
+ * that nothing is left undecided.
  */
 #include <math.h>
 #include <stdlib.h>
