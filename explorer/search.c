@@ -421,22 +421,21 @@ walk(struct search *s, struct cs_config from, int up)
 		if (n == 0)
 			break;
 		while (lo < hi && !s->stopped) {
-			int mid = probe_index(s, chain, lo, hi, up, surprised);
-			int r = sr_known(s, &chain[mid]);
+			int at = probe_index(s, chain, lo, hi, up, surprised);
+			int r = sr_known(s, &chain[at]);
 
 			if (r == -1 && s->model != NULL) {
 				int expect = predicted_pass(
-					s,
-					model_predict(s->model, &chain[mid]));
-				r = sr_eval(s, &chain[mid]);
+					s, model_predict(s->model, &chain[at]));
+				r = sr_eval(s, &chain[at]);
 				surprised = r >= 0 && r != expect;
 			} else if (r == -1) {
-				r = sr_eval(s, &chain[mid]);
+				r = sr_eval(s, &chain[at]);
 			}
 			if (r == (up ? SR_PASS : SR_MISS))
-				lo = mid + 1;
+				lo = at + 1;
 			else
-				hi = mid;
+				hi = at;
 		}
 		if (s->stopped)
 			break;
