@@ -403,23 +403,6 @@ ev_replay_open(const struct cs_space *sp, const char *path, const char *metric,
 
 /* ---- Simulation ------------------------------------------------------ */
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
-/* A uniform number in [0, 1) from a seed and a feature. */
-static double
-unit_random(uint64_t seed, uint64_t what)
-{
-	return (double)(mix64(seed * 1000003 + what) >> 11) /
-	       9007199254740992.0;
-}
-
 int
 sim_parse(const char *spec, struct sim_params *p, char *msg, size_t msglen)
 {
@@ -490,11 +473,11 @@ sim_value(const struct cs_space *sp, const struct sim_params *p,
 		for (int v = u + 1; v < nunits; v++, pair++)
 			if (cfg->block[u] != cfg->block[v])
 				cost += (0.004 +
-					 0.05 * unit_random(p->seed, pair)) *
+					 0.05 * ex_unit_random(p->seed, pair)) *
 					iso;
 	for (int b = 0; b < 64; b++)
 		if (cfg->hard >> b & 1)
-			cost += 0.01 + 0.2 * unit_random(p->seed, 1000 + b);
+			cost += 0.01 + 0.2 * ex_unit_random(p->seed, 1000 + b);
 	return p->lower_better ? p->base * exp(cost) : p->base * exp(-cost);
 }
 
@@ -502,15 +485,6 @@ struct sim {
 	struct sim_params p;
 	uint64_t draws;
 };
-
-static double
-gaussian(uint64_t seed, uint64_t n)
-{
-	double u1 = unit_random(seed, 2 * n) + 1e-12;
-	double u2 = unit_random(seed, 2 * n + 1);
-
-	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
-}
 
 static int
 sim_evaluate(struct evaluator *ev, const struct cs_config *cfg,
@@ -532,8 +506,8 @@ sim_evaluate(struct evaluator *ev, const struct cs_config *cfg,
 	res->nsamples = s->p.samples;
 	for (int i = 0; i < s->p.samples; i++)
 		res->samples[i] =
-			v * (1 + s->p.noise * gaussian(s->p.seed ^ 0x5eed,
-						       s->draws++));
+			v * (1 + s->p.noise * ex_gaussian(s->p.seed ^ 0x5eed,
+							  s->draws++));
 	return 0;
 }
 

@@ -110,6 +110,13 @@ struct ex_stats {
 /** Median of @v and a ~95% confidence interval of it. */
 void ex_stats(const double *v, int n, struct ex_stats *st);
 
+/*
+ * Reproducible random numbers: the @n-th of the stream @seed, uniform in
+ * [0, 1) or standard normal.  The same arguments give the same number.
+ */
+double ex_unit_random(uint64_t seed, uint64_t n);
+double ex_gaussian(uint64_t seed, uint64_t n);
+
 /* ---- The frontier ---------------------------------------------------- */
 
 /* An antichain of configurations, with their measured values. */
@@ -139,6 +146,21 @@ void model_free(struct model *m);
 void model_add(struct model *m, const struct cs_config *cfg, double value);
 /** Predicted value of @cfg (the baseline's until anything is learnt). */
 double model_predict(struct model *m, const struct cs_config *cfg);
+int model_nfeatures(const struct model *m);
+/** The indices of the features @cfg has (all of value 1); returns count. */
+int model_features(const struct model *m, const struct cs_config *cfg,
+		   int *idx);
+/** @value as a time relative to the first value learnt, minus one. */
+double model_time(const struct model *m, double value);
+/**
+ * Draw @ns cost vectors (model_nfeatures() each, one after the other in
+ * @w) from the posterior of a Bayesian reading of the model, costs cut at
+ * zero; numbers @draws onward of the random stream @seed are used and
+ * @draws moves past them.  A configuration's time is one plus the sum of
+ * its features' costs.
+ */
+void model_sample(struct model *m, uint64_t seed, uint64_t *draws, int ns,
+		  double *w);
 
 /* ---- Explorations ---------------------------------------------------- */
 

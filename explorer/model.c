@@ -69,9 +69,14 @@ model_free(struct model *m)
 	free(m);
 }
 
-/* The indices of the features @cfg has (all of value 1); returns count. */
-static int
-features(const struct model *m, const struct cs_config *cfg, int *idx)
+int
+model_nfeatures(const struct model *m)
+{
+	return m->nfeat;
+}
+
+int
+model_features(const struct model *m, const struct cs_config *cfg, int *idx)
 {
 	int n = 0, pair = 0;
 
@@ -92,7 +97,7 @@ void
 model_add(struct model *m, const struct cs_config *cfg, double value)
 {
 	int *idx = xmalloc(m->nfeat * sizeof(int));
-	int n = features(m, cfg, idx);
+	int n = model_features(m, cfg, idx);
 	double y;
 
 	if (value <= 0)
@@ -110,17 +115,10 @@ model_add(struct model *m, const struct cs_config *cfg, double value)
 	free(idx);
 }
 
-/* Solve (XtX + ridge) w = Xty by Cholesky. */
+/* Factor the symmetric positive matrix @a (k by k) into L Lt, in place. */
 static void
-fit(struct model *m)
+cholesky(double *a, int k)
 {
-	int k = m->nfeat;
-	double *a = m->chol, *z = xcalloc(k, sizeof(double));
-
-	memcpy(a, m->xtx, (size_t)k * k * sizeof(double));
-	for (int i = 1; i < k; i++)
-		a[i * k + i] += RIDGE * (m->n > 0 ? m->n : 1);
-	a[0] += 1e-9;
 	for (int j = 0; j < k; j++) {
 		double d = a[j * k + j];
 
@@ -136,20 +134,48 @@ fit(struct model *m)
 			a[i * k + j] = s / d;
 		}
 	}
+}
+
+/* Solve L z = b (forward) into @z. */
+static void
+solve_lower(const double *l, int k, const double *b, double *z)
+{
 	for (int i = 0; i < k; i++) {
-		double s = m->xty[i];
+		double s = b[i];
 
 		for (int p = 0; p < i; p++)
-			s -= a[i * k + p] * z[p];
-		z[i] = s / a[i * k + i];
+			s -= l[i * k + p] * z[p];
+		z[i] = s / l[i * k + i];
 	}
+}
+
+/* Solve Lt x = z (backward) into @x. */
+static void
+solve_upper(const double *l, int k, const double *z, double *x)
+{
 	for (int i = k - 1; i >= 0; i--) {
 		double s = z[i];
 
 		for (int p = i + 1; p < k; p++)
-			s -= a[p * k + i] * m->w[p];
-		m->w[i] = s / a[i * k + i];
+			s -= l[p * k + i] * x[p];
+		x[i] = s / l[i * k + i];
 	}
+}
+
+/* Solve (XtX + ridge) w = Xty. */
+static void
+fit(struct model *m)
+{
+	int k = m->nfeat;
+	double *z = xcalloc(k, sizeof(double));
+
+	memcpy(m->chol, m->xtx, (size_t)k * k * sizeof(double));
+	for (int i = 1; i < k; i++)
+		m->chol[i * k + i] += RIDGE * (m->n > 0 ? m->n : 1);
+	m->chol[0] += 1e-9;
+	cholesky(m->chol, k);
+	solve_lower(m->chol, k, m->xty, z);
+	solve_upper(m->chol, k, z, m->w);
 	free(z);
 	m->dirty = 0;
 }
@@ -165,7 +191,7 @@ model_predict(struct model *m, const struct cs_config *cfg)
 	if (m->dirty)
 		fit(m);
 	idx = xmalloc(m->nfeat * sizeof(int));
-	n = features(m, cfg, idx);
+	n = model_features(m, cfg, idx);
 	for (int i = 0; i < n; i++)
 		t += m->w[idx[i]];
 	free(idx);
@@ -174,4 +200,76 @@ model_predict(struct model *m, const struct cs_config *cfg)
 	if (t < 0.01)
 		t = 0.01;
 	return m->higher ? m->first / t : m->first * t;
+}
+
+double
+model_time(const struct model *m, double value)
+{
+	if (m->n == 0 || value <= 0)
+		return 0;
+	return (m->higher ? m->first / value : value / m->first) - 1;
+}
+
+/*
+ * The prior of the sampled costs: each cost spreads by PRIOR_SD (in
+ * baseline times) around a mean shared by its kind (separations, or
+ * hardening), itself spread by PRIOR_SHARED_SD; measurements are taken to
+ * be off by NOISE_SD.  Its precision, block by block, is
+ * (I - c 11t) / PRIOR_SD^2 with c = shared^2 / (own^2 + n shared^2).
+ */
+#define PRIOR_SD 1.0
+#define PRIOR_SHARED_SD 0.3
+#define NOISE_SD 0.03
+
+static void
+add_prior_block(double *p, int k, int from, int to)
+{
+	double own = PRIOR_SD * PRIOR_SD,
+	       shared = PRIOR_SHARED_SD * PRIOR_SHARED_SD;
+	double c = shared / (own + (to - from) * shared);
+
+	for (int i = from; i < to; i++)
+		for (int j = from; j < to; j++)
+			p[i * k + j] += ((i == j) - c) / own;
+}
+
+void
+model_sample(struct model *m, uint64_t seed, uint64_t *draws, int ns, double *w)
+{
+	int k = m->nfeat,
+	    first_slot = 1 + m->nunits * (m->nunits - 1) / 2 * m->niso;
+	double *p = xcalloc((size_t)k * k, sizeof(double));
+	double *b = xcalloc(k, sizeof(double)), *z = xcalloc(k, sizeof(double));
+	double *mean = xcalloc(k, sizeof(double));
+	double var = NOISE_SD * NOISE_SD;
+
+	/* Posterior precision and mean; the intercept is held at zero. */
+	for (int i = 0; i < k * k; i++)
+		p[i] = m->xtx[i] / var;
+	for (int i = 0; i < k; i++)
+		b[i] = m->xty[i] / var;
+	p[0] += 1e6;
+	add_prior_block(p, k, 1, first_slot);
+	add_prior_block(p, k, first_slot, k);
+	cholesky(p, k);
+	solve_lower(p, k, b, z);
+	solve_upper(p, k, z, mean);
+
+	/* mean + Lt^-1 g, g standard normal, has the posterior's spread. */
+	for (int s = 0; s < ns; s++) {
+		double *ws = w + (size_t)s * k;
+
+		for (int i = 0; i < k; i++)
+			z[i] = ex_gaussian(seed, (*draws)++);
+		solve_upper(p, k, z, ws);
+		for (int i = 0; i < k; i++) {
+			ws[i] += mean[i];
+			if (ws[i] < 0) /* no overhead makes anything faster */
+				ws[i] = 0;
+		}
+	}
+	free(p);
+	free(b);
+	free(z);
+	free(mean);
 }

@@ -13,6 +13,12 @@
 
 #define CHAIN_MAX 256
 
+/*
+ * Model-guided search looks at every configuration on each step in
+ * spaces up to this size (border.c), and walks chains in larger ones.
+ */
+#define SMALL_SPACE 1024
+
 struct walk {
 	struct cs_config cfg;
 	int up; /* climb from a pass (1) or descend from a miss (0) */
@@ -33,6 +39,8 @@ struct search {
 	struct walk *walks;
 	int nwalks, walks_cap;
 	struct model *model;
+	struct border_chooser *chooser;
+	double chooser_done; /* share decided, for sr_progress */
 	int stopped;
 	long choices;
 
@@ -158,8 +166,10 @@ sr_new(const struct cs_space *sp, enum ex_strategy strategy,
 	s->eval = eval;
 	s->runnable = runnable;
 	s->arg = arg;
-	if (strategy == EX_MODEL)
+	if (strategy == EX_MODEL) {
 		s->model = model_new(sp, higher_is_better);
+		s->chooser = bc_new(sp, SMALL_SPACE, runnable, arg);
+	}
 	detect_product(s);
 	return s;
 }
@@ -174,6 +184,7 @@ sr_free(struct search *s)
 	free(s->excluded);
 	free(s->walks);
 	model_free(s->model);
+	bc_free(s->chooser);
 	free(s);
 }
 
@@ -195,6 +206,8 @@ sr_progress(const struct search *s)
 	double total =
 		s->product ? (double)s->nplacements : (double)cs_count(s->sp);
 
+	if (s->chooser != NULL)
+		return s->chooser_done;
 	return total > 0 ? (double)s->cursor / total : 1;
 }
 
@@ -600,6 +613,31 @@ run_exhaustive(struct search *s)
 	return s->stopped ? -1 : 0;
 }
 
+/* Small spaces under the model: the border chooser picks every step. */
+static int
+run_chooser(struct search *s)
+{
+	int n = bc_size(s->chooser), *known = xmalloc(n * sizeof(int));
+	double budget_time = model_time(s->model, s->budget);
+
+	while (!s->stopped) {
+		int next, open = 0;
+
+		for (int i = 0; i < n; i++) {
+			known[i] = sr_known(s, bc_config(s->chooser, i));
+			open += known[i] == -1;
+		}
+		s->chooser_done = n > 0 ? 1 - (double)open / n : 1;
+		s->choices += n;
+		next = bc_choose(s->chooser, s->model, known, budget_time);
+		if (next < 0)
+			break;
+		sr_eval(s, bc_config(s->chooser, next));
+	}
+	free(known);
+	return s->stopped ? -1 : 0;
+}
+
 int
 sr_run(struct search *s)
 {
@@ -607,6 +645,8 @@ sr_run(struct search *s)
 
 	if (s->strategy == EX_EXHAUSTIVE)
 		return run_exhaustive(s);
+	if (s->chooser != NULL)
+		return run_chooser(s);
 
 	/* Start from what is known: climb from every pass. */
 	for (int i = 0; i < s->pass.n; i++)

@@ -71,4 +71,24 @@ double sr_progress(const struct search *s);
 /** Configurations the search looked at to choose (engine statistics). */
 long sr_choices(const struct search *s);
 
+/*
+ * The chooser of model-guided search in small spaces (border.c): it
+ * holds every runnable configuration, their covers and the order.
+ */
+struct border_chooser;
+
+/** NULL when the space has more than @max configurations. */
+struct border_chooser *bc_new(const struct cs_space *sp, int max,
+			      sr_runnable_fn runnable, void *arg);
+void bc_free(struct border_chooser *bc);
+int bc_size(const struct border_chooser *bc);
+const struct cs_config *bc_config(const struct border_chooser *bc, int i);
+/**
+ * The configuration to evaluate next, given @known[i] for each (1 pass,
+ * 0 miss, -1 undecided, -2 neither), or -1 when none is undecided.
+ * @budget_time is the budget as model_time() gives it.
+ */
+int bc_choose(struct border_chooser *bc, struct model *m, const int *known,
+	      double budget_time);
+
 #endif /* FX_SEARCH_H */

@@ -1,6 +1,7 @@
 /*
  * Median and a distribution-free confidence interval of it, from the
- * order statistics of the samples.
+ * order statistics of the samples; and the reproducible random numbers
+ * of the simulator and the model.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -50,4 +51,28 @@ ex_stats(const double *v, int n, struct ex_stats *st)
 	st->ci_low = s[lo];
 	st->ci_high = s[hi];
 	free(s);
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x += UINT64_C(0x9e3779b97f4a7c15);
+	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
+double
+ex_unit_random(uint64_t seed, uint64_t n)
+{
+	return (double)(mix64(seed * 1000003 + n) >> 11) / 9007199254740992.0;
+}
+
+double
+ex_gaussian(uint64_t seed, uint64_t n)
+{
+	double u1 = ex_unit_random(seed, 2 * n) + 1e-12;
+	double u2 = ex_unit_random(seed, 2 * n + 1);
+
+	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }

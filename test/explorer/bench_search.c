@@ -1,7 +1,7 @@
 /*
  * make bench-explorer: how many evaluations the strategies need against
  * the size of the border, and the engine's time per decision, on
- * simulated spaces of 10^4 to 10^8 configurations with planted monotone
+ * simulated spaces of 240 to 10^8 configurations with planted monotone
  * costs.  Where the space is small enough the answer is checked against
  * brute force.
  */
@@ -21,6 +21,13 @@ struct space_def {
 };
 
 static const struct space_def spaces[] = {
+	/* Small enough for the model's border chooser (up to 1024). */
+	{"name: s4x2x1\ncomponents: [a, b, c, d]\n"
+	 "mechanisms: [fcall, mpk]\nhardening:\n"
+	 "  - name: stack-protector\n"},
+	{"name: s4x3x1\ncomponents: [a, b, c, d]\n"
+	 "mechanisms: [fcall, mpk, proc]\nhardening:\n"
+	 "  - name: stack-protector\n"},
 	{"name: s4x3x2\ncomponents: [a, b, c, d]\n"
 	 "mechanisms: [fcall, mpk, proc]\nhardening:\n"
 	 "  - name: stack-protector\n  - name: ubsan\n"},

@@ -11,11 +11,12 @@ mechanisms: [fcall, mpk]
 hardening:
   - name: stack-protector
 YAML
+engine=("$FX_BIN" --app killme --spec "$T/space.yaml" --budget 85%
+	--simulate seed=11,delay=0.04 --no-progress)
 explore() { # db [more options]
 	local db=$1
 	shift
-	"$FX_BIN" --app killme --spec "$T/space.yaml" --budget 85% \
-		--simulate seed=11,delay=0.04 --db "$db" --no-progress "$@"
+	"${engine[@]}" --db "$db" "$@"
 }
 ranking() {
 	sed -n 's/^ *[0-9]\+ \+[0-9.]\+ \+[0-9.]\+ \+[0-9.]\+% \+//p' "$1" |
@@ -24,23 +25,28 @@ ranking() {
 evaluated() { # db
 	sqlite3 "$1" "SELECT count(*) FROM decisions WHERE kind = 'evaluated'"
 }
+# Run in the background, send the signal once N configurations are
+# evaluated, and wait; $status is the engine's exit status.
+interrupt() { # signal N db output [more options]
+	local sig=$1 n=$2 db=$3 output=$4 pid
+	shift 4
+	"${engine[@]}" --db "$db" "$@" >"$output" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(evaluated "$db" 2>/dev/null || echo 0)" -ge "$n" ] && break
+		sleep 0.1
+	done
+	kill -"$sig" "$pid"
+	wait "$pid" 2>/dev/null
+	status=$?
+}
 
 check "an uninterrupted run" explore "$T/ref.db"
 cp "$T/out" "$T/ref.out"
 ref_evals=$(evaluated "$T/ref.db")
 
 db="$T/x.db"
-"$FX_BIN" --app killme --spec "$T/space.yaml" --budget 85% \
-	--simulate seed=11,delay=0.04 --db "$db" --no-progress \
-	>/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-	n=$(evaluated "$db" 2>/dev/null || echo 0)
-	[ "${n:-0}" -ge 6 ] && break
-	sleep 0.1
-done
-kill -KILL "$pid"
-wait "$pid" 2>/dev/null
+interrupt KILL 6 "$db" /dev/null
 sqlite3 "$db" "SELECT id, config_id, round, sample, value FROM
 	measurements ORDER BY id" >"$T/before"
 before=$(wc -l <"$T/before")
@@ -71,18 +77,8 @@ expect_eq "finished" finished \
 
 # Ctrl-C: stopped cleanly, exit 130, resumed the same way.
 db="$T/int.db"
-"$FX_BIN" --app killme --spec "$T/space.yaml" --budget 85% \
-	--simulate seed=11,delay=0.04 --db "$db" --no-progress \
-	>"$T/int.out" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-	n=$(evaluated "$db" 2>/dev/null || echo 0)
-	[ "${n:-0}" -ge 4 ] && break
-	sleep 0.1
-done
-kill -INT "$pid"
-wait "$pid"
-expect_eq "SIGINT ends it with 130" 130 "$?"
+interrupt INT 4 "$db" "$T/int.out"
+expect_eq "SIGINT ends it with 130" 130 "$status"
 expect_grep "saying how to resume" "run the same command again to resume" \
 	"$T/int.out"
 expect_eq "marked stopped" stopped \
@@ -91,4 +87,22 @@ check "resumed" explore "$db"
 expect_eq "to the same ranking" "$(ranking "$T/ref.out")" \
 	"$(ranking "$T/out")"
 expect_eq "with as many evaluations" "$ref_evals" "$(evaluated "$db")"
+
+# The model's choices in a small space draw random numbers: a resumed run
+# must draw the same ones and take the same decisions.
+check "an uninterrupted run of the model" explore "$T/mref.db" \
+	--strategy model
+cp "$T/out" "$T/mref.out"
+db="$T/m.db"
+interrupt KILL 6 "$db" /dev/null --strategy model
+expect_eq "killed in the middle" running \
+	"$(sqlite3 "$db" "SELECT status FROM explorations")"
+check "the model's exploration resumed" explore "$db" --strategy model
+expect_eq "to the same ranking" "$(ranking "$T/mref.out")" \
+	"$(ranking "$T/out")"
+expect_eq "through the same evaluations" \
+	"$(sqlite3 "$T/mref.db" "SELECT config_id FROM decisions
+		WHERE kind = 'evaluated' ORDER BY id")" \
+	"$(sqlite3 "$db" "SELECT config_id FROM decisions
+		WHERE kind = 'evaluated' ORDER BY id")"
 echo "1..$_n"
