@@ -1,12 +1,14 @@
 /*
  * The cost model of model-guided exploration.  Overheads add up in time
  * per operation: a configuration's cost is one term per hardening slot it
- * uses and one per pair of units it separates (per isolating mechanism),
- * in units of the first evaluated configuration's (the baseline's) time,
- * fitted by ridge regression to everything evaluated so far.  The time
- * is the value itself for a lower-is-better metric (a latency) and its
- * inverse for a higher-is-better one (a throughput).  It only orders the
- * search; decisions still come from measurements and the safety order.
+ * uses, one per hardening option used anywhere (a runtime an image links
+ * once, such as a sanitizer's allocator) and one per pair of units it
+ * separates (per isolating mechanism), in units of the first evaluated
+ * configuration's (the baseline's) time, fitted by ridge regression to
+ * everything evaluated so far.  The time is the value itself for a
+ * lower-is-better metric (a latency) and its inverse for a higher-is-better
+ * one (a throughput).  It only orders the search; decisions still come
+ * from measurements and the safety order.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -22,7 +24,9 @@ struct model {
 	int higher;
 	int nunits, niso, nslots, nfeat;
 	int iso_pos[CS_MAX_MECHANISMS];
-	int slot_bit[64]; /* feature index of each hardening slot bit */
+	int slot_bit[64];   /* feature index of each hardening slot bit */
+	int nopt, opt_feat; /* options' features: opt_feat onward */
+	uint64_t opt_slots[CS_MAX_OPTIONS]; /* slot bits of each option */
 	double *xtx, *xty, *w, *chol;
 	int n, dirty;
 	double first; /* the first value learnt: the unit of time */
@@ -43,12 +47,17 @@ model_new(const struct cs_space *sp, int higher_is_better)
 	for (int b = 0; b < 64; b++)
 		m->slot_bit[b] = -1;
 	k = 1 + m->nunits * (m->nunits - 1) / 2 * m->niso;
+	m->nopt = cs_space_noptions(sp);
 	for (int c = 0; c < cs_space_ncomponents(sp); c++)
-		for (int o = 0; o < cs_space_noptions(sp); o++) {
+		for (int o = 0; o < m->nopt; o++) {
 			int slot = cs_space_slot(sp, c, o);
-			if (slot >= 0 && slot < 64)
+			if (slot >= 0 && slot < 64) {
 				m->slot_bit[slot] = k++;
+				m->opt_slots[o] |= UINT64_C(1) << slot;
+			}
 		}
+	m->opt_feat = k;
+	k += m->nopt;
 	m->nfeat = k;
 	m->xtx = xcalloc((size_t)k * k, sizeof(double));
 	m->chol = xcalloc((size_t)k * k, sizeof(double));
@@ -90,6 +99,9 @@ model_features(const struct model *m, const struct cs_config *cfg, int *idx)
 	for (int b = 0; b < 64; b++)
 		if ((cfg->hard >> b & 1) && m->slot_bit[b] >= 0)
 			idx[n++] = m->slot_bit[b];
+	for (int o = 0; o < m->nopt; o++)
+		if (cfg->hard & m->opt_slots[o])
+			idx[n++] = m->opt_feat + o;
 	return n;
 }
 
@@ -213,8 +225,9 @@ model_time(const struct model *m, double value)
 /*
  * The prior of the sampled costs: each cost spreads by PRIOR_SD (in
  * baseline times) around a mean shared by its kind (separations, or
- * hardening), itself spread by PRIOR_SHARED_SD; measurements are taken to
- * be off by NOISE_SD.  Its precision, block by block, is
+ * hardening of slots and options), itself spread by PRIOR_SHARED_SD;
+ * measurements are taken to be off by NOISE_SD.  Its precision, block by
+ * block, is
  * (I - c 11t) / PRIOR_SD^2 with c = shared^2 / (own^2 + n shared^2).
  */
 #define PRIOR_SD 1.0

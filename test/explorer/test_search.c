@@ -104,10 +104,11 @@ run(struct ex_options *o, struct ex_outcome *out)
 
 /*
  * The cost model, fitted to all 80 FlexOS Redis measurements, must
- * describe them: overheads that add up in time per request fit this data
- * to a few percent and put nearly every configuration on the right side
- * of budgets around the border (costs added in the logarithm of the
- * throughput misfit it twice as much and misplace 10 here).
+ * describe them: overheads that add up in time per request, with a
+ * runtime per hardening option, fit this data to 2% and put nearly every
+ * configuration on the right side of budgets around the border (costs
+ * added in the logarithm of the throughput, without that runtime, were
+ * off by 7% and misplaced 10 here).
  */
 static void
 test_model_flexos(void **state)
@@ -153,8 +154,8 @@ test_model_flexos(void **state)
 	print_message("model on the FlexOS data: rms error %.3f, "
 		      "%d misplaced at 400000, 500000 and 600000\n",
 		      sqrt(sq / 80), wrong);
-	assert_true(sqrt(sq / 80) < 0.05);
-	assert_true(wrong <= 4);
+	assert_true(sqrt(sq / 80) < 0.03);
+	assert_true(wrong <= 3);
 	model_free(m);
 	ev_free(ev);
 	cs_free(sp);
@@ -199,6 +200,8 @@ test_redis_replay(void **state)
 	o.strategy = EX_MODEL;
 	assert_int_equal(run(&o, &po), FX_EXIT_OK);
 	assert_true(same_set(&ex.pass, &po.pass));
+	print_message("model: %ld evaluations\n", po.evaluated);
+	assert_true(po.evaluated <= 14);
 	ex_outcome_free(&po);
 
 	/* Nothing meets a budget above the baseline's value. */
