@@ -10,7 +10,8 @@
  * is at most as safe as a maximal pass, at least as safe as a minimal
  * miss, excluded, or not runnable here; the search ends when no
  * configuration is undecided, and then the two antichains are exactly the
- * border.
+ * border.  Only model-guided search in a small space holds more: every
+ * configuration, for its chooser.
  */
 #ifndef FX_SEARCH_H
 #define FX_SEARCH_H
