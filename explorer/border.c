@@ -29,6 +29,7 @@ struct border_chooser {
 	struct cs_config *cfg;
 	int *up_at, *up;     /* upper covers of i: up[up_at[i] .. up_at[i+1]) */
 	int *down_at, *down; /* lower covers, likewise */
+	int *feat_at, *feat; /* the model's features of each, likewise */
 	uint64_t *below;     /* row i: bit j when cfg[j] <= cfg[i] */
 	uint64_t *above;     /* row i: bit j when cfg[j] >= cfg[i] */
 	uint64_t draws;
@@ -57,7 +58,8 @@ add_cover(const struct cs_config *c, void *arg)
 }
 
 struct border_chooser *
-bc_new(const struct cs_space *sp, int max, sr_runnable_fn runnable, void *arg)
+bc_new(const struct cs_space *sp, int max, const struct model *m,
+       sr_runnable_fn runnable, void *arg)
 {
 	uint64_t count = cs_count(sp);
 	struct border_chooser *bc;
@@ -98,6 +100,16 @@ bc_new(const struct cs_space *sp, int max, sr_runnable_fn runnable, void *arg)
 	bc->down_at[bc->n] = downs.n;
 	bc->up = ups.list;
 	bc->down = downs.list;
+
+	/* Their features under the model, which never change. */
+	bc->feat_at = xmalloc((bc->n + 1) * sizeof(int));
+	bc->feat =
+		xmalloc(((size_t)bc->n * model_nfeatures(m) + 1) * sizeof(int));
+	bc->feat_at[0] = 0;
+	for (int i = 0; i < bc->n; i++)
+		bc->feat_at[i + 1] = bc->feat_at[i] +
+				     model_features(m, &bc->cfg[i],
+						    bc->feat + bc->feat_at[i]);
 	free(index_of);
 
 	/* The order itself, as bit rows. */
@@ -125,6 +137,8 @@ bc_free(struct border_chooser *bc)
 	free(bc->up);
 	free(bc->down_at);
 	free(bc->down);
+	free(bc->feat_at);
+	free(bc->feat);
 	free(bc->below);
 	free(bc->above);
 	free(bc);
@@ -158,9 +172,7 @@ int
 bc_choose(struct border_chooser *bc, struct model *m, const int *known,
 	  double budget_time)
 {
-	int k = model_nfeatures(m), best = -1, nopen = 0, nfeat = 0;
-	int *at = xmalloc((bc->n + 1) * sizeof(int));
-	int *feat = xmalloc((size_t)bc->n * k * sizeof(int));
+	int k = model_nfeatures(m), best = -1, nopen = 0;
 	double *w = xmalloc((size_t)DRAWS * k * sizeof(double));
 	double *on_border = xcalloc(bc->n, sizeof(double));
 	double *passes = xcalloc(bc->n, sizeof(double)), best_score = 0;
@@ -175,14 +187,6 @@ bc_choose(struct border_chooser *bc, struct model *m, const int *known,
 	if (nopen == 0)
 		goto out;
 
-	/* The features of every configuration not known, once. */
-	for (int i = 0; i < bc->n; i++) {
-		at[i] = nfeat;
-		if (known[i] < 0)
-			nfeat += model_features(m, &bc->cfg[i], feat + nfeat);
-	}
-	at[bc->n] = nfeat;
-
 	/* Label the space once per draw and mark its border. */
 	model_sample(m, SEED, &bc->draws, DRAWS, w);
 	for (int d = 0; d < DRAWS; d++) {
@@ -195,8 +199,9 @@ bc_choose(struct border_chooser *bc, struct model *m, const int *known,
 				pass[i] = known[i];
 				continue;
 			}
-			for (int f = at[i]; f < at[i + 1]; f++)
-				t += wd[feat[f]];
+			for (int f = bc->feat_at[i]; f < bc->feat_at[i + 1];
+			     f++)
+				t += wd[bc->feat[f]];
 			t += MISFIT * ex_gaussian(SEED, bc->draws++);
 			pass[i] = t <= budget_time;
 		}
@@ -236,8 +241,6 @@ bc_choose(struct border_chooser *bc, struct model *m, const int *known,
 		}
 	}
 out:
-	free(at);
-	free(feat);
 	free(w);
 	free(on_border);
 	free(passes);

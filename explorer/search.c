@@ -168,7 +168,7 @@ sr_new(const struct cs_space *sp, enum ex_strategy strategy,
 	s->arg = arg;
 	if (strategy == EX_MODEL) {
 		s->model = model_new(sp, higher_is_better);
-		s->chooser = bc_new(sp, SMALL_SPACE, runnable, arg);
+		s->chooser = bc_new(sp, SMALL_SPACE, s->model, runnable, arg);
 	}
 	detect_product(s);
 	return s;

@@ -74,13 +74,15 @@ long sr_choices(const struct search *s);
 
 /*
  * The chooser of model-guided search in small spaces (border.c): it
- * holds every runnable configuration, their covers and the order.
+ * holds every runnable configuration, their covers, their features
+ * under the model and the order.
  */
 struct border_chooser;
 
 /** NULL when the space has more than @max configurations. */
 struct border_chooser *bc_new(const struct cs_space *sp, int max,
-			      sr_runnable_fn runnable, void *arg);
+			      const struct model *m, sr_runnable_fn runnable,
+			      void *arg);
 void bc_free(struct border_chooser *bc);
 int bc_size(const struct border_chooser *bc);
 const struct cs_config *bc_config(const struct border_chooser *bc, int i);

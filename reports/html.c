@@ -578,15 +578,15 @@ add_legend(struct strbuf *sb, const struct rp_report *r)
 	rp_add_number(sb, strcmp(r->ex.direction, "lower") == 0 ? hi : lo);
 	sb_adds(sb, " to ");
 	rp_add_number(sb, strcmp(r->ex.direction, "lower") == 0 ? lo : hi);
-	sb_adds(sb,
-		" (grey: not measured). Ring: <b style=\"color:" PASS_COLOUR
-		"\">meets the budget</b>, <b style=\"color:" MISS_COLOUR
-		"\">misses it</b>, dashed when inferred. "
-		"<b style=\"color:" BORDER_COLOUR "\">Thick orange "
-		"lines</b> cross the budget border. A <b style=\"color:" MARK_COLOUR
-		"\">gold ring with its rank</b> marks a "
-		"recommended configuration. Hover a node for its "
-		"numbers.</p>\n");
+	sb_adds(sb, " (grey: not measured). Ring: <b style=\"color:" PASS_COLOUR
+		    "\">meets the budget</b>, <b style=\"color:" MISS_COLOUR
+		    "\">misses it</b>, dashed when inferred. "
+		    "<b style=\"color:" BORDER_COLOUR "\">Thick orange "
+		    "lines</b> cross the budget border. A "
+		    "<b style=\"color:" MARK_COLOUR
+		    "\">gold ring with its rank</b> marks a "
+		    "recommended configuration. Hover a node for its "
+		    "numbers.</p>\n");
 }
 
 static void

@@ -159,9 +159,9 @@ add_header(struct strbuf *sb, const struct rp_report *r, const struct style *s)
 	}
 	if (strcmp(e->status, "running") == 0 && !r->engine_alive)
 		sb_addf(sb,
-			"%s  the exploration says 'running' but no engine holds "
-			"it: it was\n  interrupted; the same command resumes "
-			"it%s\n",
+			"%s  the exploration says 'running' but no engine "
+			"holds it: it was\n  interrupted; the same command "
+			"resumes it%s\n",
 			s->warn, s->off);
 	else if (strcmp(e->status, "running") == 0 ||
 		 strcmp(e->status, "stopped") == 0)

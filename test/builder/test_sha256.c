@@ -71,9 +71,8 @@ test_million_a(void **state)
 	for (int i = 0; i < 1000; i++)
 		sha256_update(&s, chunk, sizeof(chunk));
 	sha256_final_hex(&s, hex);
-	assert_string_equal(
-		hex,
-		"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
+				 "f1809a48a497200e046d39ccc7112cd0");
 }
 
 static void
@@ -88,9 +87,8 @@ test_file(void **state)
 	assert_int_equal(write(fd, "abc", 3), 3);
 	close(fd);
 	assert_int_equal(sha256_file_hex(path, hex), 0);
-	assert_string_equal(
-		hex,
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+				 "b00361a396177a9cb410ff61f20015ad");
 	unlink(path);
 	assert_int_equal(sha256_file_hex(path, hex), -1);
 }

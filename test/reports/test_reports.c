@@ -26,8 +26,8 @@ test_wrapped_fits(void **state)
 		"short",
 		"averyveryveryveryveryveryveryveryveryveryveryveryveryvery"
 		"longwordwithoutanyplacetobreakitatall",
-		"a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, "
-		"v, w, x, y, z",
+		"a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, "
+		"s, t, u, v, w, x, y, z",
 	};
 
 	(void)state;
